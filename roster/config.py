@@ -1,0 +1,257 @@
+"""Loading and validating ``roster.toml``.
+
+The whole file is validated on load so that a typo fails at once, with the key
+named, rather than half-way through a solve.  Paths are resolved relative to the
+folder that holds the file, so a copied example folder works anywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from roster.errors import InputError
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class City(_Strict):
+    name: str
+    timezone: str
+    holidays_country: str | None = None
+    holidays_subdivision: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"'{value}' is not an IANA time zone name; use one such as 'America/New_York' "
+                "or 'Europe/Berlin'"
+            ) from None
+        if value not in available_timezones() and value != "UTC":
+            raise ValueError(f"'{value}' is not an IANA time zone name; use one such as 'America/New_York'")
+        return value
+
+
+class Data(_Strict):
+    calls: Path
+    staff: Path
+    time_off: Path | None = None
+
+
+class District(_Strict):
+    neighbours: list[str] = Field(default_factory=list)
+    busy_minutes: float | None = Field(default=None, gt=0)
+
+
+class Role(_Strict):
+    label: str = ""
+    clinical: bool
+    hourly_rate: float = Field(gt=0)
+    overtime_multiplier: float = Field(default=1.5, ge=1)
+    fills: str | None = None
+
+    def seat(self, name: str) -> str:
+        """The requirement role this role's staff count towards."""
+        return self.fills or name
+
+
+class ShiftTemplate(_Strict):
+    start: str
+    hours: float = Field(gt=0, le=24)
+    night: bool = False
+
+    @field_validator("start")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError(f"'{value}' is not a local clock time; write it as HH:MM, e.g. '07:00'")
+        return value
+
+    @property
+    def start_time(self) -> dt.time:
+        h, m = self.start.split(":")
+        return dt.time(int(h), int(m))
+
+
+class Labour(_Strict):
+    max_hours_per_week: float = Field(gt=0)
+    min_rest_hours: float = Field(ge=0)
+    max_consecutive_days: int = Field(ge=1, le=7)
+    min_days_off_per_week: int = Field(ge=0, le=7)
+
+
+class Supervision(_Strict):
+    max_non_clinical_per_clinician: float = Field(gt=0)
+    min_supervisors_citywide: int = Field(default=1, ge=0)
+
+
+class Service(_Strict):
+    target_minutes: float = Field(gt=0)
+    target_share: float = Field(gt=0, lt=1)
+    busy_minutes: float = Field(gt=0)
+    shrinkage: float = Field(default=0.0, ge=0, lt=1)
+    shrinkage_rounding: Literal["nearest", "up"] = "nearest"
+    min_teams_per_district: int = Field(default=1, ge=0)
+    staffing_basis: str = "mean"
+    team: dict[str, float]
+
+    @field_validator("staffing_basis")
+    @classmethod
+    def _basis(cls, value: str) -> str:
+        if value != "mean" and not re.fullmatch(r"p\d{1,2}", value):
+            raise ValueError(f"'{value}' is not 'mean' or a quantile column such as 'p90'")
+        return value
+
+
+class Forecast(_Strict):
+    model: str = "seasonal_naive_4w"
+    quantiles: list[float] = Field(default_factory=lambda: [0.1, 0.5, 0.9])
+
+    @field_validator("quantiles")
+    @classmethod
+    def _levels(cls, value: list[float]) -> list[float]:
+        for q in value:
+            if not 0 < q < 1:
+                raise ValueError(f"quantile {q} is not between 0 and 1")
+        return sorted(set(value))
+
+
+class Solver(_Strict):
+    name: Literal["highs", "cbc"] = "highs"
+    time_limit_seconds: float = Field(default=120, gt=0)
+    relative_gap: float = Field(default=0.005, ge=0)
+    threads: int = Field(default=2, ge=1)
+    seed: int = 7
+
+
+class Objective(_Strict):
+    shortfall_penalty_per_hour: float = Field(default=400.0, gt=0)
+
+
+class Config(_Strict):
+    city: City
+    data: Data
+    districts: dict[str, District]
+    roles: dict[str, Role]
+    shifts: dict[str, ShiftTemplate]
+    labour: Labour
+    supervision: Supervision
+    service: Service
+    forecast: Forecast = Forecast()
+    solver: Solver = Solver()
+    objective: Objective = Objective()
+    # Where the file was read from; paths in [data] are already resolved against it.
+    source: Path | None = None
+
+    @property
+    def timezone(self) -> str:
+        return self.city.timezone
+
+    @property
+    def district_names(self) -> list[str]:
+        return list(self.districts)
+
+    @property
+    def seat_roles(self) -> list[str]:
+        """Requirement roles, in the order of the team composition."""
+        return [r for r, n in self.service.team.items() if n > 0]
+
+    def clinical_roles(self) -> list[str]:
+        return [name for name, role in self.roles.items() if role.clinical]
+
+
+def _dotted(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _cross_check(cfg: Config, where: str) -> list[str]:
+    problems = []
+    districts = set(cfg.districts)
+    if not districts:
+        problems.append(f"{where}: [districts] is empty; list at least one district as [districts.NAME].")
+    for name, district in cfg.districts.items():
+        for n in district.neighbours:
+            if n not in districts:
+                problems.append(
+                    f"{where}: districts.{name}.neighbours names '{n}', which is not a district; "
+                    f"known districts are {sorted(districts)}."
+                )
+    roles = set(cfg.roles)
+    for name, role in cfg.roles.items():
+        if role.fills is not None and role.fills not in roles:
+            problems.append(
+                f"{where}: roles.{name}.fills names '{role.fills}', which is not a role; known roles are {sorted(roles)}."
+            )
+    for r in cfg.service.team:
+        if r not in roles:
+            problems.append(
+                f"{where}: service.team names role '{r}', which is not defined; known roles are {sorted(roles)}."
+            )
+        elif cfg.service.team[r] < 0:
+            problems.append(f"{where}: service.team.{r} is negative; give a headcount of 0 or more per team.")
+    if not any(cfg.roles[r].clinical for r in cfg.roles):
+        problems.append(f"{where}: no role has clinical = true; supervision needs at least one clinical role.")
+    if not cfg.shifts:
+        problems.append(f"{where}: [shifts] is empty; define at least one shift template as [shifts.NAME].")
+    if not cfg.service.team or not any(v > 0 for v in cfg.service.team.values()):
+        problems.append(f"{where}: service.team gives no headcount; e.g. clinician = 1, peer_supporter = 1.")
+    return problems
+
+
+def parse_config(raw: dict, *, where: str = "roster.toml", base: Path | None = None) -> Config:
+    """Validate a config dict (as read from TOML); raise :class:`InputError` listing every problem."""
+    try:
+        cfg = Config.model_validate(raw)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            key = _dotted(err["loc"]) or "(top level)"
+            kind = err["type"]
+            if kind == "extra_forbidden":
+                lines.append(f"  - {key}: unknown key; check its spelling (see docs/configuration.md).")
+            elif kind == "missing":
+                lines.append(f"  - {key}: required value is missing.")
+            else:
+                msg = err["msg"].removeprefix("Value error, ")
+                lines.append(f"  - {key}: {msg} (got {err.get('input')!r}).")
+        raise InputError(f"{where} has {len(lines)} problem(s):\n" + "\n".join(lines)) from None
+    problems = _cross_check(cfg, where)
+    if problems:
+        raise InputError("\n".join(problems))
+    if base is not None:
+        data = cfg.data.model_copy(
+            update={
+                "calls": (base / cfg.data.calls).resolve(),
+                "staff": (base / cfg.data.staff).resolve(),
+                "time_off": (base / cfg.data.time_off).resolve() if cfg.data.time_off else None,
+            }
+        )
+        cfg = cfg.model_copy(update={"data": data, "source": base})
+    return cfg
+
+
+def load_config(path: Path) -> Config:
+    """Read and validate ``roster.toml``; paths in it become absolute, relative to its folder."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(
+            f"Config file {path} was not found. Pass --config PATH to a roster.toml "
+            "(the example city's is at the project root)."
+        )
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{path} is not valid TOML: {exc}. Fix the line it names.") from None
+    return parse_config(raw, where=str(path), base=path.resolve().parent)
