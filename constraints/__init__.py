@@ -1,0 +1,33 @@
+"""Named rostering rules: each adds itself to the model and checks a finished roster.
+
+``default_rules()`` is the rule set ``roster plan`` and ``roster check`` use.
+"""
+
+from constraints.availability import ApprovedLeave, DistrictEligibility, KnownShifts, NightWork
+from constraints.base import ModelContext, RosterContext, Rule, Violation
+from constraints.cost import WageCost
+from constraints.coverage import Coverage
+from constraints.labour import MaxConsecutiveDays, MaxHoursPerWeek, MinDaysOff, MinRest, OneShiftPerDay
+from constraints.supervision import CitywideSupervisor, DistrictSupervisionRatio
+
+
+def default_rules() -> list[Rule]:
+    """Every rule of the product, in the order they are explained to users."""
+    return [
+        WageCost(),
+        Coverage(),
+        DistrictSupervisionRatio(),
+        CitywideSupervisor(),
+        OneShiftPerDay(),
+        MinRest(),
+        MaxHoursPerWeek(),
+        MinDaysOff(),
+        MaxConsecutiveDays(),
+        ApprovedLeave(),
+        DistrictEligibility(),
+        NightWork(),
+        KnownShifts(),
+    ]
+
+
+__all__ = ["Rule", "Violation", "ModelContext", "RosterContext", "default_rules"]

@@ -1,0 +1,254 @@
+"""What a rule is, and the two worlds it works in.
+
+A rule is one named unit with two halves, in the spirit of OR-Tools'
+``shift_scheduling_sat`` helpers and Timefold's constraint providers:
+
+* ``apply(model)`` adds the rule's variables, constraints and penalty terms to a
+  :class:`ModelContext` (PuLP expressions only; nothing here solves);
+* ``check(roster)`` reads a finished roster (a :class:`RosterContext`) on its
+  own, without any of the model's code, and returns :class:`Violation` rows a
+  person can read.
+
+Hard constraints go through :meth:`ModelContext.add_hard`, which records where
+each came from.  In *elastic* mode (used to diagnose an infeasible plan) every
+hard constraint gets a slack variable with a large cost, so the solver reports
+which rules had to bend, where and when.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from constraints.problem import Problem, covered_hours
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule in a finished roster, in words a person can read."""
+
+    rule: str
+    message: str
+    staff_id: str | None = None
+    district: str | None = None
+    when: str | None = None
+    amount: float = 0.0
+    hard: bool = True
+
+    def as_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "staff_id": self.staff_id or "",
+            "district": self.district or "",
+            "when": self.when or "",
+            "amount": self.amount,
+            "hard": self.hard,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Penalty:
+    """A named term of the objective, so every part of the cost can be explained."""
+
+    rule: str
+    label: str
+    expr: pulp.LpAffineExpression
+
+
+@dataclass
+class ElasticSlack:
+    rule: str
+    where: str
+    var: pulp.LpVariable
+
+
+class Rule:
+    """Base class: subclasses set ``name``, ``hard`` and implement ``apply`` and ``check``."""
+
+    name: str = "rule"
+    hard: bool = True
+    description: str = ""
+
+    def apply(self, model: "ModelContext") -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def check(self, roster: "RosterContext") -> list[Violation]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def fmt_time(ts: pd.Timestamp) -> str:
+    """'Tue 2026-11-03 02:00' – short local time for messages."""
+    return ts.strftime("%a %Y-%m-%d %H:%M")
+
+
+def hour_ranges(hours: pd.DatetimeIndex, idx: Iterable[int]) -> str:
+    """Collapse hour positions into readable ranges: 'Tue 2026-11-03 02:00–06:00, …'."""
+    idx = sorted(set(int(i) for i in idx))
+    if not idx:
+        return ""
+    parts, start, prev = [], idx[0], idx[0]
+    for i in idx[1:] + [None]:
+        if i is not None and i == prev + 1:
+            prev = i
+            continue
+        end = hours[prev] + pd.Timedelta(hours=1)
+        parts.append(f"{fmt_time(hours[start])}–{end.strftime('%H:%M')}")
+        if i is not None:
+            start = prev = i
+    return ", ".join(parts)
+
+
+class ModelContext:
+    """The PuLP model under construction, and the tables rules build from.
+
+    ``assign`` has one row per candidate assignment (a person, a shift instance, a
+    district) with a binary variable in column ``x``; candidates that leave,
+    eligibility or night rules forbid are never created.  ``cover`` links each
+    candidate to the hours of the week it covers (columns ``a`` = row of
+    ``assign``, ``hour``).
+    """
+
+    def __init__(self, problem: Problem, assign: pd.DataFrame, *, elastic: bool = False, elastic_cost: float = 1e6):
+        self.problem = problem
+        self.config = problem.config
+        self.prob = pulp.LpProblem("roster", pulp.LpMinimize)
+        self.assign = assign
+        self.elastic = elastic
+        self.elastic_cost = elastic_cost
+        self.penalties: list[Penalty] = []
+        self.slacks: list[ElasticSlack] = []
+        self.constraint_count: dict[str, int] = {}
+        self._n = 0
+        inst_cover = covered_hours(problem.instances["start"], problem.instances["end"], problem.hours, wrap=problem.wrap)
+        inst_cover = inst_cover.rename(columns={"row": "inst"})
+        pairs = assign[["inst"]].reset_index(names="a").merge(inst_cover, on="inst")
+        self.cover = pairs[["a", "hour"]]
+        self.fixed_on_duty = self._previous_on_duty()
+
+    def _previous_on_duty(self) -> pd.DataFrame:
+        """Staff of last week's roster still on duty in this week's first hours."""
+        prev = self.problem.previous
+        if prev is None or prev.empty:
+            return pd.DataFrame(columns=["staff_id", "district", "seat", "clinical", "supervisor", "hour"])
+        cov = covered_hours(prev["start"], prev["end"], self.problem.hours, wrap=False)
+        staff = self.problem.staff.set_index("staff_id")
+        rows = prev.reset_index(drop=True).iloc[cov["row"]].reset_index(drop=True)
+        out = pd.DataFrame({"staff_id": rows["staff_id"].to_numpy(), "district": rows["district"].to_numpy(), "hour": cov["hour"].to_numpy()})
+        out = out[out["staff_id"].isin(staff.index)]
+        out["seat"] = staff.loc[out["staff_id"], "seat"].to_numpy()
+        out["clinical"] = staff.loc[out["staff_id"], "clinical"].to_numpy()
+        out["supervisor"] = staff.loc[out["staff_id"], "supervisor"].to_numpy()
+        return out
+
+    # -- building blocks -------------------------------------------------
+    def new_var(self, prefix: str, low: float = 0, up: float | None = None, cat: str = "Continuous") -> pulp.LpVariable:
+        self._n += 1
+        return pulp.LpVariable(f"{prefix}_{self._n}", lowBound=low, upBound=up, cat=cat)
+
+    @staticmethod
+    def expr(vars_and_coefs) -> pulp.LpAffineExpression:
+        return pulp.LpAffineExpression(vars_and_coefs)
+
+    def sum_by(self, frame: pd.DataFrame, keys: list[str], coef: str | None = None) -> dict:
+        """Group candidate rows and sum their variables (times ``coef`` column if given)."""
+        out = {}
+        if frame.empty:
+            return out
+        cols = keys + ["x"] + ([coef] if coef else [])
+        for key, grp in frame[cols].groupby(keys, sort=False):
+            if coef:
+                out[key] = pulp.LpAffineExpression(zip(grp["x"], grp[coef]))
+            else:
+                out[key] = pulp.LpAffineExpression([(v, 1) for v in grp["x"]])
+        return out
+
+    def on_duty(self) -> pd.DataFrame:
+        """Candidate rows joined to the hours they cover (``assign`` columns plus ``hour``)."""
+        a = self.assign.iloc[self.cover["a"].to_numpy()].reset_index(drop=True)
+        a["hour"] = self.cover["hour"].to_numpy()
+        return a
+
+    def add_hard(self, rule: str, lhs, sense: str, rhs: float, where: str) -> None:
+        """Add ``lhs (<=|>=|==) rhs`` as a hard constraint of ``rule`` at ``where``."""
+        if self.elastic:
+            s = self.new_var("slack")
+            self.slacks.append(ElasticSlack(rule, where, s))
+            if sense == "<=":
+                lhs = lhs - s
+            elif sense == ">=":
+                lhs = lhs + s
+            else:
+                s2 = self.new_var("slack")
+                self.slacks.append(ElasticSlack(rule, where, s2))
+                lhs = lhs + s - s2
+        if sense == "<=":
+            c = lhs <= rhs
+        elif sense == ">=":
+            c = lhs >= rhs
+        else:
+            c = lhs == rhs
+        if isinstance(c, bool):
+            # A constant comparison: nothing for the solver; a false one is a plain
+            # impossibility that the diagnosis must name.
+            if not c:
+                self.slacks.append(ElasticSlack(rule, where, None))
+            return
+        self.prob += c
+        self.constraint_count[rule] = self.constraint_count.get(rule, 0) + 1
+
+    def add_penalty(self, rule: str, label: str, expr) -> None:
+        self.penalties.append(Penalty(rule, label, pulp.LpAffineExpression(expr)))
+
+    def finish(self) -> None:
+        """Assemble the objective from the rules' penalty terms (and elastic slacks)."""
+        terms = [p.expr for p in self.penalties]
+        if self.elastic:
+            terms += [self.elastic_cost * s.var for s in self.slacks if s.var is not None]
+        self.prob.setObjective(pulp.lpSum(terms))
+
+
+class RosterContext:
+    """A finished roster and the problem it answers, for independent checking.
+
+    ``roster`` has one row per shift with at least ``staff_id, district, date,
+    shift, start, end`` (tz-aware instants); ``problem`` supplies staff, leave,
+    requirements and the week.  ``on_duty`` is computed here from the rows,
+    never from a model.
+    """
+
+    def __init__(self, problem: Problem, roster: pd.DataFrame):
+        self.problem = problem
+        self.config = problem.config
+        self.roster = roster.reset_index(drop=True)
+        staff = problem.staff.set_index("staff_id")
+        known = self.roster["staff_id"].isin(staff.index)
+        self.unknown_staff = sorted(set(self.roster.loc[~known, "staff_id"]))
+        self.roster = self.roster[known].reset_index(drop=True)
+        for col in ("role", "seat", "clinical", "supervisor", "home_district", "works_nights"):
+            self.roster[col] = staff.loc[self.roster["staff_id"], col].to_numpy()
+        cov = covered_hours(self.roster["start"], self.roster["end"], problem.hours, wrap=problem.wrap)
+        duty = self.roster.iloc[cov["row"].to_numpy()].reset_index(drop=True)
+        duty["hour"] = cov["hour"].to_numpy()
+        prev = problem.previous
+        if prev is not None and not prev.empty:
+            prev = prev.reset_index(drop=True)
+            pc = covered_hours(prev["start"], prev["end"], problem.hours, wrap=False)
+            p = prev.iloc[pc["row"].to_numpy()].reset_index(drop=True)
+            p["hour"] = pc["hour"].to_numpy()
+            p = p[p["staff_id"].isin(staff.index)].reset_index(drop=True)
+            for col in ("role", "seat", "clinical", "supervisor"):
+                p[col] = staff.loc[p["staff_id"], col].to_numpy()
+            duty = pd.concat([duty, p[[c for c in duty.columns if c in p.columns]]], ignore_index=True)
+        self.on_duty = duty
+
+    def hour_label(self, h: int) -> str:
+        return fmt_time(self.problem.hours[h])
+
+
+def as_int_array(values) -> np.ndarray:
+    return np.asarray(values, dtype=np.int64)

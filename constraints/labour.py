@@ -1,0 +1,206 @@
+"""Labour rules: how much and how often one person may work.
+
+All hard.  Each reads its limit from ``[labour]`` in roster.toml.  Rest and
+consecutive-day rules also look at last week's roster when one is given, so a
+night shift on Sunday still counts against Monday's early start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pulp
+
+from constraints.base import ModelContext, RosterContext, Rule, Violation, fmt_time
+
+
+class OneShiftPerDay(Rule):
+    name = "one_shift_per_day"
+    hard = True
+    description = "At most one shift per person per calendar day (the day a shift starts)."
+
+    def apply(self, m: ModelContext) -> None:
+        for (sid, day), expr in m.sum_by(m.assign, ["staff_id", "day"]).items():
+            if len(expr) > 1:
+                m.add_hard(self.name, expr, "<=", 1, f"{sid}, {m.problem.monday + dt.timedelta(days=int(day))}")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        counts = ctx.roster.groupby(["staff_id", "date"]).size()
+        return [
+            Violation(self.name, f"{sid} has {n} shifts starting on {d}; at most one is allowed", staff_id=sid, when=str(d), amount=n - 1)
+            for (sid, d), n in counts[counts > 1].items()
+        ]
+
+
+def forbidden_followers(instances: pd.DataFrame, min_rest_hours: float) -> pd.DataFrame:
+    """Pairs (first, then) of shift instances on different days too close to work both.
+
+    ``then`` starts after ``first`` but less than ``min_rest_hours`` after it ends
+    (or overlaps it).  Computed from real instants, so DST is handled.
+    """
+    inst = instances.reset_index()
+    a = inst[["inst", "day", "start", "end"]].rename(columns=lambda c: c + "_1")
+    b = inst[["inst", "day", "start", "end"]].rename(columns=lambda c: c + "_2")
+    pairs = a.merge(b, how="cross")
+    pairs = pairs[pairs["day_2"] > pairs["day_1"]]
+    gap = (pairs["start_2"] - pairs["end_1"]).dt.total_seconds() / 3600.0
+    overlap = pairs["start_2"] < pairs["end_1"]
+    pairs = pairs[(gap < min_rest_hours) | overlap]
+    return pairs[["inst_1", "day_1", "inst_2", "day_2"]].rename(
+        columns={"inst_1": "first", "day_1": "first_day", "inst_2": "then", "day_2": "then_day"}
+    )
+
+
+class MinRest(Rule):
+    name = "min_rest"
+    hard = True
+    description = "Minimum hours of rest between the end of one shift and the start of the next."
+
+    def apply(self, m: ModelContext) -> None:
+        rest = m.config.labour.min_rest_hours
+        pairs = forbidden_followers(m.problem.instances, rest)
+        if pairs.empty:
+            return
+        # One expression per person and shift instance (summing over districts).
+        per = m.sum_by(m.assign, ["staff_id", "inst"])
+        by_staff: dict[str, dict[int, pulp.LpAffineExpression]] = {}
+        for (sid, inst), expr in per.items():
+            by_staff.setdefault(sid, {})[int(inst)] = expr
+        groups = pairs.groupby(["first", "then_day"])["then"].apply(list).to_dict()
+        for sid, insts in by_staff.items():
+            for (first, then_day), thens in groups.items():
+                if first not in insts:
+                    continue
+                followers = [insts[t] for t in thens if t in insts]
+                if not followers:
+                    continue
+                # The followers share a day, so at most one of them is worked:
+                # this single row is tighter than one row per pair.
+                lhs = insts[first] + pulp.lpSum(followers)
+                m.add_hard(self.name, lhs, "<=", 1, f"{sid}, after {fmt_time(m.problem.instances.loc[first, 'start'])}")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        rest = ctx.config.labour.min_rest_hours
+        rows = ctx.roster[["staff_id", "start", "end"]]
+        prev = ctx.problem.previous
+        if prev is not None and not prev.empty:
+            rows = pd.concat([prev[["staff_id", "start", "end"]], rows], ignore_index=True)
+        out = []
+        for sid, grp in rows.sort_values("start").groupby("staff_id", sort=True):
+            starts, ends = grp["start"].tolist(), grp["end"].tolist()
+            for i in range(1, len(starts)):
+                gap = (starts[i] - ends[i - 1]).total_seconds() / 3600.0
+                if gap < rest - 1e-9:
+                    out.append(
+                        Violation(
+                            self.name,
+                            f"{sid} rests only {gap:g} h between the shift ending {fmt_time(ends[i - 1])} and the one "
+                            f"starting {fmt_time(starts[i])}; at least {rest:g} h are required",
+                            staff_id=sid,
+                            when=fmt_time(starts[i]),
+                            amount=rest - gap,
+                        )
+                    )
+        return out
+
+
+class MaxHoursPerWeek(Rule):
+    name = "max_hours_per_week"
+    hard = True
+    description = "Paid hours in the week at most labour.max_hours_per_week."
+
+    def apply(self, m: ModelContext) -> None:
+        cap = m.config.labour.max_hours_per_week
+        for (sid,), expr in m.sum_by(m.assign, ["staff_id"], coef="paid_hours").items():
+            m.add_hard(self.name, expr, "<=", cap, f"{sid}, week of {m.problem.monday}")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        cap = ctx.config.labour.max_hours_per_week
+        hours = ctx.roster.groupby("staff_id")["paid_hours"].sum()
+        return [
+            Violation(self.name, f"{sid} is rostered {h:g} h this week; the maximum is {cap:g} h", staff_id=sid, amount=h - cap)
+            for sid, h in hours[hours > cap + 1e-9].items()
+        ]
+
+
+class MinDaysOff(Rule):
+    name = "min_days_off"
+    hard = True
+    description = "At least labour.min_days_off_per_week days without a shift start in the week."
+
+    def apply(self, m: ModelContext) -> None:
+        off = m.config.labour.min_days_off_per_week
+        if off <= 0:
+            return
+        for (sid,), expr in m.sum_by(m.assign, ["staff_id"]).items():
+            if len(expr) and 7 - off < 7:
+                m.add_hard(self.name, expr, "<=", 7 - off, f"{sid}, week of {m.problem.monday}")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        off = ctx.config.labour.min_days_off_per_week
+        days = ctx.roster.groupby("staff_id")["date"].nunique()
+        return [
+            Violation(self.name, f"{sid} works on {n} days this week, leaving {7 - n} off; at least {off} days off are required", staff_id=sid, amount=off - (7 - n))
+            for sid, n in days[days > 7 - off].items()
+        ]
+
+
+def _previous_run(previous: pd.DataFrame | None, monday: dt.date) -> dict[str, int]:
+    """Consecutive days each person worked up to the Sunday before ``monday``."""
+    if previous is None or previous.empty:
+        return {}
+    out = {}
+    for sid, grp in previous.groupby("staff_id"):
+        dates = set(pd.to_datetime(grp["date"]).dt.date)
+        run, d = 0, monday - dt.timedelta(days=1)
+        while d in dates:
+            run += 1
+            d -= dt.timedelta(days=1)
+        if run:
+            out[sid] = run
+    return out
+
+
+class MaxConsecutiveDays(Rule):
+    name = "max_consecutive_days"
+    hard = True
+    description = "No more than labour.max_consecutive_days working days in a row (across the week boundary too)."
+
+    def apply(self, m: ModelContext) -> None:
+        cap = m.config.labour.max_consecutive_days
+        carried = _previous_run(m.problem.previous, m.problem.monday)
+        per_day = m.sum_by(m.assign, ["staff_id", "day"])
+        by_staff: dict[str, dict[int, pulp.LpAffineExpression]] = {}
+        for (sid, day), expr in per_day.items():
+            by_staff.setdefault(sid, {})[int(day)] = expr
+        for sid, days in by_staff.items():
+            run = carried.get(sid, 0)
+            # Window of cap+1 days starting at w (w < 0 reaches into last week).
+            for w in range(-min(run, cap), 7 - cap):
+                inside = [days[d] for d in range(max(w, 0), w + cap + 1) if d in days]
+                before = max(0, -w)
+                if not inside or before + len(range(max(w, 0), w + cap + 1)) <= cap:
+                    continue
+                m.add_hard(self.name, pulp.lpSum(inside), "<=", cap - before, f"{sid}, from {m.problem.monday + dt.timedelta(days=w)}")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        cap = ctx.config.labour.max_consecutive_days
+        rows = ctx.roster[["staff_id", "date"]]
+        prev = ctx.problem.previous
+        if prev is not None and not prev.empty:
+            rows = pd.concat([prev[["staff_id", "date"]], rows], ignore_index=True)
+        out = []
+        for sid, grp in rows.groupby("staff_id"):
+            dates = sorted(set(pd.to_datetime(grp["date"]).dt.date))
+            run, best, best_end = 1, 1, dates[0]
+            for a, b in zip(dates, dates[1:]):
+                run = run + 1 if (b - a).days == 1 else 1
+                if run > best:
+                    best, best_end = run, b
+            if best > cap:
+                out.append(
+                    Violation(self.name, f"{sid} works {best} days in a row (ending {best_end}); at most {cap} are allowed", staff_id=sid, when=str(best_end), amount=best - cap)
+                )
+        return out

@@ -1,0 +1,172 @@
+"""The planning problem every rule sees, built from validated inputs.
+
+A :class:`Problem` is plain data: who can work, which shift instances exist in
+the week (with real start/end instants, so DST is already resolved), which hours
+must be covered and how many people each needs.  Both halves of a rule use it:
+``apply`` turns it into PuLP expressions, ``check`` reads a finished roster
+against it.  Keeping it free of PuLP and of files is what lets the checker stay
+independent of the model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from forecast.timegrid import local_hours, local_midnight
+
+STAFF_COLUMNS = [
+    "staff_id",
+    "name",
+    "role",
+    "supervisor",
+    "contract_hours",
+    "hourly_rate",
+    "home_district",
+    "float_districts",
+    "languages",
+    "works_nights",
+]
+
+
+def shift_instances(templates: dict, monday: dt.date, tz: str, days: int = 7) -> pd.DataFrame:
+    """Every shift template on every day of the horizon, with real start and end instants.
+
+    ``templates`` maps a name to an object with ``start_time`` (``datetime.time``),
+    ``hours`` and ``night``.  The end is the start's wall clock plus ``hours``, so
+    a 23:00–07:00 night stays 23:00–07:00 on the clock; ``paid_hours`` is the real
+    elapsed time (7 or 9 hours across a DST change).  A start that does not exist
+    on the clock (spring-forward) moves to the first valid instant.
+    """
+    rows = []
+    for d in range(days):
+        day = monday + dt.timedelta(days=d)
+        for name, t in templates.items():
+            wall_start = pd.Timestamp(dt.datetime.combine(day, t.start_time))
+            wall_end = wall_start + pd.Timedelta(hours=t.hours)
+            start = wall_start.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
+            end = wall_end.tz_localize(tz, ambiguous=False, nonexistent="shift_forward")
+            rows.append(
+                {
+                    "day": d,
+                    "date": day,
+                    "shift": name,
+                    "start": start,
+                    "end": end,
+                    "paid_hours": (end - start).total_seconds() / 3600.0,
+                    "night": bool(t.night),
+                    "weekend": day.weekday() >= 5,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame.index.name = "inst"
+    return frame
+
+
+_EPOCH = pd.Timestamp(0, tz="UTC")
+
+
+def epoch_seconds(values) -> np.ndarray:
+    """Whole seconds since 1970 for tz-aware timestamps, whatever pandas' time unit."""
+    idx = pd.DatetimeIndex(values)
+    if len(idx) == 0:
+        return np.zeros(0, dtype=np.int64)
+    return np.asarray((idx.tz_convert("UTC") - _EPOCH) // pd.Timedelta(seconds=1), dtype=np.int64)
+
+
+def covered_hours(start: pd.Series, end: pd.Series, hours: pd.DatetimeIndex, *, wrap: bool) -> pd.DataFrame:
+    """Which hours of ``hours`` each interval [start, end) covers, as a long table.
+
+    Returns columns ``row`` (position in ``start``) and ``hour`` (position in
+    ``hours``).  An hour counts when the interval covers all of it; shifts start
+    on whole hours, so in practice that is every hour they touch.  With
+    ``wrap`` the planning week repeats: the part of a Sunday night shift that
+    runs past the week's end covers the same wall-clock hours of this Monday
+    (the roster is planned as a repeating week unless last week's roster is
+    given).
+    """
+    h_utc = epoch_seconds(hours)
+    week_start, week_end = h_utc[0], h_utc[-1] + 3600
+    s = epoch_seconds(start)
+    e = epoch_seconds(end)
+    rows, cols = [], []
+    pos = {v: i for i, v in enumerate(h_utc)}
+    wall = None
+    if wrap:
+        wall = {(ts.weekday(), ts.hour, ts.minute): i for i, ts in enumerate(hours)}
+    for r, (a, b) in enumerate(zip(s, e)):
+        t = a - (a % 3600)
+        if t < a:
+            t += 3600
+        while t + 3600 <= b:
+            if week_start <= t < week_end:
+                rows.append(r)
+                cols.append(pos[t])
+            elif wrap and t >= week_end:
+                local = pd.Timestamp(t, unit="s", tz="UTC").tz_convert(hours.tz)
+                i = wall.get((local.weekday(), local.hour, local.minute))
+                if i is not None:
+                    rows.append(r)
+                    cols.append(i)
+            t += 3600
+    return pd.DataFrame({"row": np.asarray(rows, dtype=np.int64), "hour": np.asarray(cols, dtype=np.int64)})
+
+
+@dataclass
+class Problem:
+    """Inputs of one planning week.
+
+    staff:        one row per person (columns :data:`STAFF_COLUMNS`, plus ``seat``
+                  and ``clinical`` derived from the role).
+    leave:        ``staff_id, start, end`` (tz-aware instants, end exclusive).
+    requirements: ``district, hour, role, required`` where ``hour`` indexes ``hours``.
+    previous:     shifts of last week (same columns as a roster) that reach into
+                  this one, used for coverage, rest and consecutive-day rules.
+    pinned:       shifts that must stay as published: ``staff_id, date, shift, district``.
+    """
+
+    config: object
+    monday: dt.date
+    hours: pd.DatetimeIndex
+    staff: pd.DataFrame
+    leave: pd.DataFrame
+    requirements: pd.DataFrame
+    instances: pd.DataFrame
+    previous: pd.DataFrame | None = None
+    pinned: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def tz(self) -> str:
+        return self.config.timezone
+
+    @property
+    def wrap(self) -> bool:
+        """Plan as a repeating week unless last week's roster says who covers Monday's early hours."""
+        return self.previous is None
+
+    @classmethod
+    def build(cls, config, monday: dt.date, staff, leave, requirements, previous=None, pinned=None) -> "Problem":
+        tz = config.timezone
+        hours = local_hours(monday, 7, tz)
+        staff = staff.copy()
+        staff["seat"] = [config.roles[r].seat(r) for r in staff["role"]]
+        staff["clinical"] = [config.roles[r].clinical for r in staff["role"]]
+        instances = shift_instances(config.shifts, monday, tz)
+        return cls(
+            config=config,
+            monday=monday,
+            hours=hours,
+            staff=staff.reset_index(drop=True),
+            leave=leave.reset_index(drop=True),
+            requirements=requirements.reset_index(drop=True),
+            instances=instances,
+            previous=previous,
+            pinned=pinned,
+        )
+
+    def week_end(self) -> pd.Timestamp:
+        return local_midnight(self.monday + dt.timedelta(days=7), self.tz)

@@ -1,0 +1,109 @@
+"""Supervision: non-clinical staff must be within reach of a clinician.
+
+Two hard rules.  In each district, every hour, the peer supporters and community
+health workers on duty may be at most ``max_non_clinical_per_clinician`` times the
+clinicians on duty (so a non-clinical worker is never alone in a district); and
+city-wide at least ``min_supervisors_citywide`` supervisor-flagged clinicians are
+on duty every hour, so someone can always sign off a risky decision.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pulp
+
+from constraints.base import ModelContext, RosterContext, Rule, Violation, fmt_time, hour_ranges
+
+
+class DistrictSupervisionRatio(Rule):
+    name = "supervision_ratio"
+    hard = True
+    description = "Non-clinical staff on duty per clinician on duty, per district and hour."
+
+    def apply(self, m: ModelContext) -> None:
+        ratio = m.config.supervision.max_non_clinical_per_clinician
+        duty = m.on_duty()
+        duty["c"] = np.where(duty["clinical"].to_numpy(bool), -ratio, 1.0)
+        fixed = m.fixed_on_duty
+        fixed_c = {}
+        if not fixed.empty:
+            f = fixed.assign(c=np.where(fixed["clinical"].to_numpy(bool), -ratio, 1.0))
+            fixed_c = f.groupby(["district", "hour"])["c"].sum().to_dict()
+        has_non_clinical = duty.loc[~duty["clinical"].astype(bool), ["district", "hour"]].drop_duplicates()
+        keep = set(map(tuple, has_non_clinical.to_numpy()))
+        for key, expr in m.sum_by(duty, ["district", "hour"], coef="c").items():
+            if key not in keep:
+                continue
+            district, hour = key
+            where = f"{district}, {fmt_time(m.problem.hours[hour])}"
+            m.add_hard(self.name, expr, "<=", -fixed_c.get(key, 0.0), where)
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        ratio = ctx.config.supervision.max_non_clinical_per_clinician
+        duty = ctx.on_duty
+        if duty.empty:
+            return []
+        g = duty.groupby(["district", "hour"])["clinical"].agg(clin="sum", total="size").reset_index()
+        g["non"] = g["total"] - g["clin"]
+        bad = g[g["non"] > ratio * g["clin"] + 1e-9]
+        out = []
+        for district, grp in bad.groupby("district"):
+            worst = grp.loc[(grp["non"] - ratio * grp["clin"]).idxmax()]
+            out.append(
+                Violation(
+                    rule=self.name,
+                    district=district,
+                    when=hour_ranges(ctx.problem.hours, grp["hour"]),
+                    amount=float((grp["non"] - ratio * grp["clin"]).max()),
+                    message=(
+                        f"{district}: too few clinicians for the non-clinical staff on duty at "
+                        f"{hour_ranges(ctx.problem.hours, grp['hour'])} (worst hour: {int(worst['non'])} non-clinical "
+                        f"with {int(worst['clin'])} clinician(s); at most {ratio:g} per clinician allowed)"
+                    ),
+                )
+            )
+        return out
+
+
+class CitywideSupervisor(Rule):
+    name = "citywide_supervisor"
+    hard = True
+    description = "At least N supervisor-flagged clinicians on duty city-wide every hour."
+
+    def apply(self, m: ModelContext) -> None:
+        need = m.config.supervision.min_supervisors_citywide
+        if need <= 0:
+            return
+        duty = m.on_duty()
+        duty = duty[duty["supervisor"].astype(bool) & duty["clinical"].astype(bool)]
+        sums = m.sum_by(duty, ["hour"])
+        fixed = m.fixed_on_duty
+        fixed_n = {}
+        if not fixed.empty:
+            f = fixed[fixed["supervisor"].astype(bool) & fixed["clinical"].astype(bool)]
+            fixed_n = f.groupby("hour").size().to_dict()
+        for h in range(len(m.problem.hours)):
+            expr = sums.get((h,), sums.get(h, pulp.LpAffineExpression()))
+            m.add_hard(self.name, expr, ">=", need - fixed_n.get(h, 0), f"city-wide, {fmt_time(m.problem.hours[h])}")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        need = ctx.config.supervision.min_supervisors_citywide
+        if need <= 0:
+            return []
+        duty = ctx.on_duty
+        sup = duty[duty["supervisor"].astype(bool) & duty["clinical"].astype(bool)]
+        counts = sup.groupby("hour").size().reindex(range(len(ctx.problem.hours)), fill_value=0)
+        short = counts[counts < need]
+        if short.empty:
+            return []
+        return [
+            Violation(
+                rule=self.name,
+                when=hour_ranges(ctx.problem.hours, short.index),
+                amount=float((need - short).sum()),
+                message=(
+                    f"city-wide: fewer than {need} supervising clinician(s) on duty at "
+                    f"{hour_ranges(ctx.problem.hours, short.index)}"
+                ),
+            )
+        ]

@@ -1,0 +1,197 @@
+"""Reading the user's CSV files: staff, approved leave, and rosters.
+
+Each reader checks what a person could get wrong and raises
+:class:`~roster.errors.InputError` naming the file, the spreadsheet row (the
+header is row 1) and what to do.  Input files are only read, never modified.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from forecast.timegrid import local_midnight
+from roster.errors import InputError
+
+TRUE = {"true", "yes", "y", "1", "t"}
+FALSE = {"false", "no", "n", "0", "f", ""}
+
+
+def read_csv(path: Path, required: list[str], what: str) -> pd.DataFrame:
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{what} file {path} was not found. Check the path (in roster.toml, paths are relative to the file's folder).")
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
+        raise InputError(f"{what} file {path} could not be read as CSV: {exc}. Save it as comma-separated UTF-8 text.") from None
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise InputError(
+            f"{what} file {path} lacks the column(s) {', '.join(missing)}. "
+            f"Its header must include: {','.join(required)} (found: {','.join(frame.columns)})."
+        )
+    return frame
+
+
+def _row(i: int) -> int:
+    """Spreadsheet row number of data row ``i`` (the header is row 1)."""
+    return int(i) + 2
+
+
+def _split_list(value: str) -> list[str]:
+    return [p.strip() for p in str(value).replace(",", ";").split(";") if p.strip()]
+
+
+def _bool(value: str, path: Path, i: int, column: str) -> bool:
+    v = str(value).strip().lower()
+    if v in TRUE:
+        return True
+    if v in FALSE:
+        return False
+    raise InputError(f"{path}, row {_row(i)}: column {column} is '{value}'; write true or false.")
+
+
+def _number(value: str, path: Path, i: int, column: str, *, allow_empty=False, minimum=0.0) -> float:
+    v = str(value).strip()
+    if v == "" and allow_empty:
+        return float("nan")
+    try:
+        x = float(v)
+    except ValueError:
+        raise InputError(f"{path}, row {_row(i)}: column {column} is '{value}', which is not a number; give a number such as 40.") from None
+    if not np.isfinite(x) or x < minimum:
+        raise InputError(f"{path}, row {_row(i)}: column {column} is {value}; it must be a number of at least {minimum:g}.")
+    return x
+
+
+STAFF_REQUIRED = ["staff_id", "name", "role", "contract_hours", "home_district"]
+
+
+def load_staff(path: Path, cfg) -> pd.DataFrame:
+    """Staff file → one row per person with typed columns (see docs/architecture.md)."""
+    path = Path(path)
+    raw = read_csv(path, STAFF_REQUIRED, "Staff")
+    roles, districts = set(cfg.roles), set(cfg.districts)
+    rows = []
+    seen: dict[str, int] = {}
+    for i, r in raw.iterrows():
+        sid = r["staff_id"].strip()
+        if not sid:
+            raise InputError(f"{path}, row {_row(i)}: staff_id is empty; give every person a unique id.")
+        if sid in seen:
+            raise InputError(f"{path}, row {_row(i)}: staff_id {sid} is used again (first on row {seen[sid]}); staff ids must be unique.")
+        seen[sid] = _row(i)
+        role = r["role"].strip()
+        if role not in roles:
+            raise InputError(f"{path}, row {_row(i)}: role '{role}' is not defined in roster.toml; use one of {sorted(roles)}.")
+        home = r["home_district"].strip()
+        if home not in districts:
+            raise InputError(f"{path}, row {_row(i)}: home_district '{home}' is not a district in roster.toml; use one of {sorted(districts)}.")
+        floats = _split_list(r.get("float_districts", ""))
+        for d in floats:
+            if d not in districts:
+                raise InputError(f"{path}, row {_row(i)}: float_districts names '{d}', which is not a district in roster.toml; use names from {sorted(districts)}, separated by ';'.")
+        contract = _number(r["contract_hours"], path, i, "contract_hours")
+        rate = _number(r.get("hourly_rate", ""), path, i, "hourly_rate", allow_empty=True)
+        if np.isnan(rate):
+            rate = cfg.roles[role].hourly_rate
+        supervisor = _bool(r.get("supervisor", "false"), path, i, "supervisor")
+        if supervisor and not cfg.roles[role].clinical:
+            raise InputError(f"{path}, row {_row(i)}: {sid} is flagged supervisor but role '{role}' is not clinical; only clinicians supervise.")
+        rows.append(
+            {
+                "staff_id": sid,
+                "name": r["name"],
+                "role": role,
+                "supervisor": supervisor,
+                "contract_hours": contract,
+                "hourly_rate": rate,
+                "home_district": home,
+                "float_districts": [d for d in floats if d != home],
+                "languages": _split_list(r.get("languages", "")),
+                "works_nights": _bool(r.get("works_nights", "true"), path, i, "works_nights"),
+            }
+        )
+    if not rows:
+        raise InputError(f"Staff file {path} has no rows; list at least one person.")
+    return pd.DataFrame(rows)
+
+
+def parse_instant(value: str, tz: str, *, end_of_day: bool) -> pd.Timestamp | None:
+    """A local date (whole day) or an ISO 8601 date-time; ``None`` if unparseable."""
+    v = str(value).strip()
+    try:
+        if len(v) == 10:
+            day = dt.date.fromisoformat(v)
+            return local_midnight(day + dt.timedelta(days=1) if end_of_day else day, tz)
+        ts = pd.Timestamp(v)
+    except ValueError:
+        return None
+    if ts is pd.NaT:
+        return None
+    if ts.tzinfo is None:
+        return ts.tz_localize(tz, ambiguous=True, nonexistent="shift_forward")
+    return ts.tz_convert(tz)
+
+
+def load_time_off(path: Path | None, cfg, staff_ids) -> pd.DataFrame:
+    """Approved leave → ``staff_id, start, end`` instants (end exclusive; dates are whole days)."""
+    cols = ["staff_id", "start", "end"]
+    if path is None:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    path = Path(path)
+    raw = read_csv(path, cols, "Time-off")
+    known = set(staff_ids)
+    rows = []
+    for i, r in raw.iterrows():
+        sid = r["staff_id"].strip()
+        if sid not in known:
+            raise InputError(f"{path}, row {_row(i)}: staff_id {sid} is not in the staff file; fix the id or add the person.")
+        start = parse_instant(r["start"], cfg.timezone, end_of_day=False)
+        end = parse_instant(r["end"], cfg.timezone, end_of_day=True)
+        for col, val in (("start", start), ("end", end)):
+            if val is None:
+                raise InputError(f"{path}, row {_row(i)}: {col} '{r[col]}' is not a date (YYYY-MM-DD) or an ISO 8601 date-time.")
+        if end <= start:
+            raise InputError(f"{path}, row {_row(i)}: leave for {sid} ends ({r['end']}) before it starts ({r['start']}); swap or fix the dates.")
+        rows.append({"staff_id": sid, "start": start, "end": end})
+    if not rows:
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    return pd.DataFrame(rows)
+
+
+ROSTER_REQUIRED = ["staff_id", "district", "date", "shift", "start", "end"]
+
+
+def load_roster(path: Path, cfg, what: str = "Roster") -> pd.DataFrame:
+    """A roster CSV (ours or hand-edited) → rows with tz-aware ``start``/``end`` and a ``date``."""
+    path = Path(path)
+    raw = read_csv(path, ROSTER_REQUIRED, what)
+    tz = cfg.timezone
+    out = raw.copy()
+    starts, ends, dates = [], [], []
+    for i, r in raw.iterrows():
+        s = parse_instant(r["start"], tz, end_of_day=False)
+        e = parse_instant(r["end"], tz, end_of_day=False)
+        if s is None or e is None or len(str(r["start"]).strip()) == 10:
+            raise InputError(f"{path}, row {_row(i)}: start/end must be ISO 8601 date-times such as 2026-11-02T07:00:00-05:00.")
+        if e <= s:
+            raise InputError(f"{path}, row {_row(i)}: the shift ends ({r['end']}) before it starts ({r['start']}).")
+        try:
+            d = dt.date.fromisoformat(str(r["date"]).strip())
+        except ValueError:
+            raise InputError(f"{path}, row {_row(i)}: date '{r['date']}' is not a date (YYYY-MM-DD).") from None
+        starts.append(s)
+        ends.append(e)
+        dates.append(d)
+    out["start"] = pd.Series(starts, dtype=f"datetime64[ns, {tz}]") if starts else pd.Series(dtype=f"datetime64[ns, {tz}]")
+    out["end"] = pd.Series(ends, dtype=f"datetime64[ns, {tz}]") if ends else pd.Series(dtype=f"datetime64[ns, {tz}]")
+    out["date"] = dates
+    out["paid_hours"] = (out["end"] - out["start"]).dt.total_seconds() / 3600.0
+    for col in ("staff_id", "district", "shift"):
+        out[col] = out[col].str.strip()
+    return out
