@@ -113,15 +113,17 @@ class MaxHoursPerWeek(Rule):
 
     def apply(self, m: ModelContext) -> None:
         cap = m.config.labour.max_hours_per_week
-        for (sid,), expr in m.sum_by(m.assign, ["staff_id"], coef="paid_hours").items():
-            m.add_hard(self.name, expr, "<=", cap, f"{sid}, week of {m.problem.monday}")
+        a = m.assign.assign(week=m.assign["day"] // 7)
+        for (sid, week), expr in m.sum_by(a, ["staff_id", "week"], coef="paid_hours").items():
+            m.add_hard(self.name, expr, "<=", cap, f"{sid}, week of {m.problem.monday + dt.timedelta(days=7 * int(week))}")
 
     def check(self, ctx: RosterContext) -> list[Violation]:
         cap = ctx.config.labour.max_hours_per_week
-        hours = ctx.roster.groupby("staff_id")["paid_hours"].sum()
+        r = ctx.roster.assign(week=[(d - ctx.problem.monday).days // 7 for d in ctx.roster["date"]])
+        hours = r.groupby(["staff_id", "week"])["paid_hours"].sum()
         return [
-            Violation(self.name, f"{sid} is rostered {h:g} h this week; the maximum is {cap:g} h", staff_id=sid, amount=h - cap)
-            for sid, h in hours[hours > cap + 1e-9].items()
+            Violation(self.name, f"{sid} is rostered {h:g} h in the week of {ctx.problem.monday + dt.timedelta(days=7 * int(w))}; the maximum is {cap:g} h", staff_id=sid, amount=h - cap)
+            for (sid, w), h in hours[hours > cap + 1e-9].items()
         ]
 
 
@@ -134,16 +136,21 @@ class MinDaysOff(Rule):
         off = m.config.labour.min_days_off_per_week
         if off <= 0:
             return
-        for (sid,), expr in m.sum_by(m.assign, ["staff_id"]).items():
-            if len(expr) and 7 - off < 7:
-                m.add_hard(self.name, expr, "<=", 7 - off, f"{sid}, week of {m.problem.monday}")
+        a = m.assign.assign(week=m.assign["day"] // 7)
+        for (sid, week), expr in m.sum_by(a, ["staff_id", "week"]).items():
+            length = len(m.problem.weeks()[int(week)])
+            if length == 7:  # a shorter last week has no full-week allowance to enforce
+                m.add_hard(self.name, expr, "<=", 7 - off, f"{sid}, week of {m.problem.monday + dt.timedelta(days=7 * int(week))}")
 
     def check(self, ctx: RosterContext) -> list[Violation]:
         off = ctx.config.labour.min_days_off_per_week
-        days = ctx.roster.groupby("staff_id")["date"].nunique()
+        weeks = ctx.problem.weeks()
+        r = ctx.roster.assign(week=[(d - ctx.problem.monday).days // 7 for d in ctx.roster["date"]])
+        days = r.groupby(["staff_id", "week"])["date"].nunique()
         return [
-            Violation(self.name, f"{sid} works on {n} days this week, leaving {7 - n} off; at least {off} days off are required", staff_id=sid, amount=off - (7 - n))
-            for sid, n in days[days > 7 - off].items()
+            Violation(self.name, f"{sid} works on {n} days in the week of {ctx.problem.monday + dt.timedelta(days=7 * int(w))}, leaving {7 - n} off; at least {off} days off are required", staff_id=sid, amount=off - (7 - n))
+            for (sid, w), n in days[days > 7 - off].items()
+            if 0 <= w < len(weeks) and len(weeks[int(w)]) == 7
         ]
 
 
@@ -178,10 +185,10 @@ class MaxConsecutiveDays(Rule):
         for sid, days in by_staff.items():
             run = carried.get(sid, 0)
             # Window of cap+1 days starting at w (w < 0 reaches into last week).
-            for w in range(-min(run, cap), 7 - cap):
+            for w in range(-min(run, cap), m.problem.days - cap):
                 inside = [days[d] for d in range(max(w, 0), w + cap + 1) if d in days]
                 before = max(0, -w)
-                if not inside or before + len(range(max(w, 0), w + cap + 1)) <= cap:
+                if not inside:
                     continue
                 m.add_hard(self.name, pulp.lpSum(inside), "<=", cap - before, f"{sid}, from {m.problem.monday + dt.timedelta(days=w)}")
 

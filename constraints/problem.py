@@ -137,6 +137,7 @@ class Problem:
     instances: pd.DataFrame
     previous: pd.DataFrame | None = None
     pinned: pd.DataFrame | None = None
+    days: int = 7
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -149,13 +150,13 @@ class Problem:
         return self.previous is None
 
     @classmethod
-    def build(cls, config, monday: dt.date, staff, leave, requirements, previous=None, pinned=None) -> "Problem":
+    def build(cls, config, monday: dt.date, staff, leave, requirements, previous=None, pinned=None, days: int = 7) -> "Problem":
         tz = config.timezone
-        hours = local_hours(monday, 7, tz)
+        hours = local_hours(monday, days, tz)
         staff = staff.copy()
         staff["seat"] = [config.roles[r].seat(r) for r in staff["role"]]
         staff["clinical"] = [config.roles[r].clinical for r in staff["role"]]
-        instances = shift_instances(config.shifts, monday, tz)
+        instances = shift_instances(config.shifts, monday, tz, days=days)
         return cls(
             config=config,
             monday=monday,
@@ -166,7 +167,12 @@ class Problem:
             instances=instances,
             previous=previous,
             pinned=pinned,
+            days=days,
         )
 
     def week_end(self) -> pd.Timestamp:
-        return local_midnight(self.monday + dt.timedelta(days=7), self.tz)
+        return local_midnight(self.monday + dt.timedelta(days=self.days), self.tz)
+
+    def weeks(self) -> list[range]:
+        """The horizon's weeks as ranges of day numbers (the last may be shorter)."""
+        return [range(w, min(w + 7, self.days)) for w in range(0, self.days, 7)]

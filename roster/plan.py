@@ -1,0 +1,229 @@
+"""The weekly planning pipeline behind ``roster plan``.
+
+history → forecast → staffing requirements → optimised roster → files.  Each
+step is a plain function so tests and scenarios can call them one by one; the
+CLI only parses options, prints, and maps errors to exit codes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from constraints import RosterContext, default_rules
+from constraints.coverage import Coverage
+from constraints.problem import Problem
+from forecast.aggregate import hourly_counts
+from forecast.errors import ForecastInputError
+from forecast.io import load_calls
+from forecast.models import get_model
+from forecast.timegrid import local_midnight, week_hours
+from roster import model as roster_model
+from roster.config import Config
+from roster.diagnose import diagnose
+from roster.errors import InfeasibleError, InputError
+from roster.export import iso
+from roster.inputs import load_roster, load_staff, load_time_off
+from roster.pay import cost_summary, price
+from roster.requirements import staffing_requirements
+
+log = logging.getLogger("roster")
+
+ROSTER_COLUMNS = ["staff_id", "name", "role", "district", "date", "shift", "start", "end", "paid_hours", "overtime_hours", "cost"]
+COVERAGE_COLUMNS = ["district", "hour_start", "role", "required", "scheduled", "shortfall"]
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def as_monday(value: str | dt.date, what: str = "--week") -> dt.date:
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise InputError(f"{what} '{value}' is not a date; give the Monday the week starts as YYYY-MM-DD.") from None
+    if day.weekday() != 0:
+        monday = day - dt.timedelta(days=day.weekday())
+        raise InputError(f"{what} {day} is a {day.strftime('%A')}; give the Monday the week starts (e.g. {monday}).")
+    return day
+
+
+def default_week(calls: pd.DataFrame, tz: str) -> dt.date:
+    """The first Monday after the history ends."""
+    last = pd.Timestamp(calls["timestamp"].max()).tz_convert(tz).date()
+    return last + dt.timedelta(days=7 - last.weekday())
+
+
+def forecast_week(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str) -> tuple[pd.DataFrame, dict]:
+    """Forecast calls for each district and local hour of the week, from history before it."""
+    tz = cfg.timezone
+    start = local_midnight(monday, tz)
+    before = calls[calls["timestamp"] < start]
+    if before.empty or (start - before["timestamp"].min()) < pd.Timedelta(days=14):
+        raise InputError(
+            f"{where}: fewer than two weeks of call history before {monday}; the forecast needs at least two "
+            "(more is better). Choose a later --week or add older call records."
+        )
+    history = hourly_counts(before, tz, end=start, districts=cfg.district_names)
+    hours = week_hours(monday, tz)
+    model = get_model(cfg.forecast.model)
+    fc = model.fit(history).predict(hours, quantiles=cfg.forecast.quantiles)
+    meta = {
+        "model": cfg.forecast.model,
+        "history_start": pd.Timestamp(before["timestamp"].min()).isoformat(),
+        "history_end": pd.Timestamp(before["timestamp"].max()).isoformat(),
+        "history_calls": int(len(before)),
+    }
+    return fc, meta
+
+
+def requirements_for_problem(req: pd.DataFrame, hours: pd.DatetimeIndex) -> pd.DataFrame:
+    pos = {ts: i for i, ts in enumerate(hours)}
+    out = req.copy()
+    out["hour"] = [pos[ts] for ts in out["hour_start"]]
+    return out
+
+
+@dataclass
+class PlanResult:
+    monday: dt.date
+    problem: Problem
+    forecast: pd.DataFrame
+    requirements: pd.DataFrame
+    solve: roster_model.SolveResult | None
+    roster: pd.DataFrame  # priced roster rows (tz-aware start/end)
+    coverage: pd.DataFrame
+    summary: dict
+    violations: list = field(default_factory=list)
+
+    def files(self, *, pseudonymise: bool = False) -> dict[str, object]:
+        roster = self.roster.copy()
+        if pseudonymise:
+            roster["name"] = pseudonyms(roster["staff_id"])
+        roster_out = roster[ROSTER_COLUMNS].copy()
+        roster_out["start"] = iso(roster_out["start"])
+        roster_out["end"] = iso(roster_out["end"])
+        roster_out["date"] = roster_out["date"].astype(str)
+        fc = self.forecast.copy()
+        fc["hour_start"] = iso(fc["hour_start"])
+        cov = self.coverage.copy()
+        cov["hour_start"] = iso(cov["hour_start"])
+        req = self.requirements.drop(columns=["hour"], errors="ignore").copy()
+        req["hour_start"] = iso(req["hour_start"])
+        return {
+            "roster.csv": roster_out,
+            "coverage.csv": cov[COVERAGE_COLUMNS],
+            "forecast.csv": fc,
+            "requirements.csv": req,
+            "summary.json": self.summary,
+        }
+
+
+def pseudonyms(ids: pd.Series) -> pd.Series:
+    """Stable pseudonyms ('Person 3f9a1c') so a shared export carries no names."""
+    import hashlib
+
+    return ids.map(lambda s: "Person " + hashlib.sha256(str(s).encode()).hexdigest()[:6])
+
+
+def load_people(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
+    staff = load_staff(cfg.data.staff, cfg)
+    leave = load_time_off(cfg.data.time_off, cfg, staff["staff_id"])
+    return staff, leave
+
+
+def load_call_history(cfg: Config) -> pd.DataFrame:
+    try:
+        return load_calls(cfg.data.calls, cfg.timezone, known_districts=cfg.district_names)
+    except ForecastInputError as exc:
+        raise InputError(str(exc)) from None
+
+
+def coverage_table(problem: Problem, roster: pd.DataFrame) -> pd.DataFrame:
+    ctx = RosterContext(problem, roster)
+    t = Coverage.table(ctx)
+    t["hour_start"] = problem.hours[t["hour"].to_numpy()]
+    return t.sort_values(["district", "hour", "role"]).reset_index(drop=True)
+
+
+def summarise(problem: Problem, result: roster_model.SolveResult | None, priced: pd.DataFrame, coverage: pd.DataFrame, meta: dict) -> dict:
+    cfg = problem.config
+    short = coverage[coverage["shortfall"] > 0]
+    by_district = {d: float(short.loc[short["district"] == d, "shortfall"].sum()) for d in cfg.district_names}
+    by_role = {r: float(short.loc[short["role"] == r, "shortfall"].sum()) for r in cfg.seat_roles}
+    summary = {
+        "status": result.status if result else "no_solution",
+        "solver": cfg.solver.name,
+        "objective": None if result is None or result.objective is None else round(result.objective, 4),
+        "bound": None if result is None or result.bound is None else round(result.bound, 4),
+        "gap": None if result is None or result.gap is None else round(result.gap, 6),
+        "solve_seconds": None if result is None else round(result.solve_seconds, 3),
+        "build_seconds": None if result is None else round(result.build_seconds, 3),
+        "week_start": problem.hours[0].isoformat(),
+        "week_end": problem.week_end().isoformat(),
+        "timezone": cfg.timezone,
+        "hours_in_week": len(problem.hours),
+        **cost_summary(priced, problem.staff, cfg),
+        "shortfall_hours": {
+            "total": float(short["shortfall"].sum()),
+            "by_district": by_district,
+            "by_role": by_role,
+        },
+        "required_hours": float(coverage["required"].sum()),
+        "scheduled_hours": float(coverage["scheduled"].sum()),
+        "staff_used": int(priced["staff_id"].nunique()) if not priced.empty else 0,
+        "staff_total": int(len(problem.staff)),
+        "shifts": int(len(priced)),
+        "penalties": {k: round(v, 2) for k, v in (result.penalties if result else {}).items()},
+        "model_size": result.model_size if result else {},
+        "forecast": meta,
+        "planned_as_repeating_week": problem.wrap,
+    }
+    return summary
+
+
+def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress = _quiet, time_limit: float | None = None,
+         previous: Path | None = None) -> PlanResult:
+    """Run the whole pipeline for one week; raises InputError / InfeasibleError."""
+    progress("Reading staff and leave")
+    staff, leave = load_people(cfg)
+    progress("Reading call history")
+    calls = load_call_history(cfg)
+    monday = as_monday(week) if week is not None else default_week(calls, cfg.timezone)
+    progress(f"Forecasting the week of {monday} with {cfg.forecast.model}")
+    fc, meta = forecast_week(calls, cfg, monday, str(cfg.data.calls))
+    progress("Converting forecast calls into staff needed (Erlang C)")
+    req = staffing_requirements(fc, cfg)
+    hours = week_hours(monday, cfg.timezone)
+    req = requirements_for_problem(req, hours)
+    prev = load_roster(previous, cfg, "Previous roster") if previous is not None else None
+    problem = Problem.build(cfg, monday, staff, leave, req, previous=prev)
+    progress("Building and solving the roster model")
+    result = roster_model.solve(problem, time_limit=time_limit)
+    if result.status == "infeasible":
+        progress("No roster meets the hard rules; diagnosing")
+        raise InfeasibleError(diagnose(problem))
+    if result.status == "no_solution":
+        raise InfeasibleError(
+            "The solver found no roster within the time limit "
+            f"({cfg.solver.time_limit_seconds:g} s). Raise solver.time_limit_seconds in roster.toml and plan again."
+        )
+    priced = price(result.roster, staff, cfg, monday)
+    coverage = coverage_table(problem, result.roster)
+    summary = summarise(problem, result, priced, coverage, meta)
+    ctx = RosterContext(problem, result.roster)
+    hard = [v for rule in default_rules() if rule.hard for v in rule.check(ctx)]
+    if hard:  # the solver's roster must pass the independent checker
+        raise RuntimeError("internal error: the solved roster breaks hard rules: " + "; ".join(v.message for v in hard[:5]))
+    return PlanResult(monday, problem, fc, req, result, priced, coverage, summary)
