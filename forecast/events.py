@@ -36,7 +36,7 @@ def event_multipliers(events: Sequence[Event], districts: Sequence[str], hours: 
     local_dates = hours.tz_localize(None).normalize() if hours.tz is not None else hours.normalize()
     pos = {d: i for i, d in enumerate(districts)}
     for ev in events:
-        in_ev = ((local_dates >= pd.Timestamp(ev.start)) & (local_dates <= pd.Timestamp(ev.end))).to_numpy()
+        in_ev = np.asarray((local_dates >= pd.Timestamp(ev.start)) & (local_dates <= pd.Timestamp(ev.end)))
         if not in_ev.any():
             continue
         rows = list(range(len(districts))) if ev.districts is None else [pos[d] for d in ev.districts if d in pos]
