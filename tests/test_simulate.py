@@ -97,17 +97,17 @@ def test_columns_and_all_row():
     pd.testing.assert_frame_equal(out, again)
 
 
-@pytest.mark.parametrize("rate, n, busy", [(3.0, 6, 75.0), (2.0, 3, 60.0)])
-def test_stationary_agrees_with_erlang_c(rate, n, busy):
+@pytest.mark.parametrize("rate, n, busy, days", [(3.0, 6, 75.0, 400), (2.0, 3, 60.0, 700)])
+def test_stationary_agrees_with_erlang_c(rate, n, busy, days):
     cfg = make_cfg(busy_minutes=busy)
-    hours = local_hours(dt.date(2026, 1, 5), 350, TZ)  # 8400 hours, > 20 000 calls
+    hours = local_hours(dt.date(2026, 1, 5), days, TZ)  # > 25 000 calls
     fc = const_forecast(hours, {"North": rate})
     roster = full_roster(hours[0], hours[-1] + pd.Timedelta(hours=1), {"North": n})
     t0 = time.perf_counter()
     out = simulate_roster(roster, fc, cfg, replications=1, seed=11).set_index("district")
     assert time.perf_counter() - t0 < 5
     north = out.loc["North"]
-    assert north.calls > 15_000
+    assert north.calls > 25_000
     expected = service_level(n, rate, busy, 60)
     assert north.share_within_target == pytest.approx(expected, abs=0.02)
     assert north.utilisation == pytest.approx(rate * busy / 60 / n, abs=0.02)
