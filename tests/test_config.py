@@ -1,0 +1,97 @@
+"""roster.toml validation: every mistake gets one clear message naming the key."""
+
+import pytest
+
+from cities import ROOT, example_raw
+from roster.config import load_config, parse_config
+from roster.errors import InputError
+
+
+def test_example_config_loads_with_paths_relative_to_its_folder():
+    cfg = load_config(ROOT / "roster.toml")
+    assert cfg.timezone == "America/New_York"
+    assert cfg.data.calls == (ROOT / "examples/metro/calls.csv").resolve()
+    assert cfg.seat_roles == ["clinician", "peer_supporter"]
+    assert len(cfg.districts) == 6
+
+
+def test_copied_folder_works_anywhere(tmp_path):
+    (tmp_path / "city").mkdir()
+    text = (ROOT / "roster.toml").read_text()
+    (tmp_path / "city" / "roster.toml").write_text(text)
+    cfg = load_config(tmp_path / "city" / "roster.toml")
+    assert cfg.data.staff == (tmp_path / "city" / "examples/metro/staff.csv").resolve()
+
+
+def _error(raw) -> str:
+    with pytest.raises(InputError) as exc:
+        parse_config(raw)
+    return str(exc.value)
+
+
+def test_unknown_key_is_named():
+    raw = example_raw()
+    raw["labour"]["max_hours_per_wek"] = 40
+    msg = _error(raw)
+    assert "labour.max_hours_per_wek" in msg and "unknown key" in msg
+
+
+def test_wrong_type_is_named():
+    raw = example_raw()
+    raw["labour"]["min_rest_hours"] = "eleven"
+    msg = _error(raw)
+    assert "labour.min_rest_hours" in msg and "eleven" in msg
+
+
+def test_missing_required_value_is_named():
+    raw = example_raw()
+    del raw["service"]["target_minutes"]
+    msg = _error(raw)
+    assert "service.target_minutes" in msg and "missing" in msg
+
+
+def test_invalid_time_zone():
+    raw = example_raw()
+    raw["city"]["timezone"] = "Mars/Olympus_Mons"
+    msg = _error(raw)
+    assert "city.timezone" in msg and "IANA" in msg
+
+
+def test_unknown_district_in_neighbours():
+    raw = example_raw()
+    raw["districts"]["Harbor"]["neighbours"] = ["Atlantis"]
+    msg = _error(raw)
+    assert "districts.Harbor.neighbours" in msg and "Atlantis" in msg
+
+
+def test_unknown_role_in_team():
+    raw = example_raw()
+    raw["service"]["team"]["nurse"] = 1
+    msg = _error(raw)
+    assert "service.team" in msg and "nurse" in msg
+
+
+def test_bad_shift_time():
+    raw = example_raw()
+    raw["shifts"]["early"]["start"] = "7am"
+    msg = _error(raw)
+    assert "shifts.early.start" in msg and "HH:MM" in msg
+
+
+def test_target_share_out_of_range():
+    raw = example_raw()
+    raw["service"]["target_share"] = 1.5
+    msg = _error(raw)
+    assert "service.target_share" in msg
+
+
+def test_missing_config_file(tmp_path):
+    with pytest.raises(InputError, match="was not found"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_invalid_toml(tmp_path):
+    p = tmp_path / "roster.toml"
+    p.write_text("[city\nname = 1")
+    with pytest.raises(InputError, match="not valid TOML"):
+        load_config(p)
