@@ -6,8 +6,8 @@ are computed for each ``level``:
 
 * ``hour``: every observed district-hour;
 * ``block``: totals over consecutive blocks of ``block_hours`` local clock
-  hours starting at local midnight (a DST day's blocks may have one hour more
-  or less); a block with a masked hour is not scored.  The predictive
+  clock hours starting at local midnight (on a DST day the block holding the
+  repeated/skipped clock hour has one hour more/less); a block with a masked hour is not scored.  The predictive
   distribution of a block total is the sum of the hourly ones (Poisson stays
   Poisson; NB2 sums are moment-matched).
 
@@ -82,11 +82,10 @@ class OracleModel(ForecastModel):
 def _blocks(hours: pd.DatetimeIndex, block_hours: int) -> np.ndarray:
     naive = hours.tz_localize(None)
     day = (naive.normalize() - naive.normalize().min()).days.to_numpy()
-    # hours elapsed since local midnight, in real hours (so DST days keep correct block lengths)
-    midnight = pd.DatetimeIndex(naive.normalize()).tz_localize(hours.tz, ambiguous=False, nonexistent="shift_forward")
-    elapsed = ((hours - midnight) / pd.Timedelta(hours=1)).to_numpy()
+    # blocks follow the local clock (like shifts): on a 25-hour day the block holding the
+    # repeated hour has one hour more, on a 23-hour day the one holding the skipped hour one less
     per_day = int(np.ceil(24 / block_hours))
-    blk = np.minimum(np.floor(elapsed / block_hours).astype(np.int64), per_day - 1)
+    blk = naive.hour.to_numpy() // block_hours
     return day * per_day + blk
 
 
