@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -36,6 +37,7 @@ __all__ = [
     "REQUIREMENT_COLUMNS",
     "SHIFT_REQUIREMENT_COLUMNS",
     "staffing_requirements",
+    "aware_timestamps",
     "staff_for_teams",
     "read_shift_requirements",
     "shift_requirements_to_hourly",
@@ -46,6 +48,30 @@ REQUIREMENT_COLUMNS = ["district", "hour_start", "role", "required", "teams", "a
 SHIFT_REQUIREMENT_COLUMNS = ["date", "shift", "district", "role", "required"]
 
 _EPS_DIGITS = 9  # round before floor/ceil so 0.9 * 10 / 0.9 is 10, not 10.000000000000002
+
+
+_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+
+
+def aware_timestamps(col: pd.Series, what: str, tz: str) -> pd.Series:
+    """Timestamps with a UTC offset (datetime or ISO 8601 text, as read from a CSV), in the city's zone.
+
+    Naive timestamps or text without an offset raise :class:`InputError` naming ``what``.
+    """
+    hint = f"{what} must hold time-zone aware timestamps (ISO 8601 with a UTC offset, e.g. 2026-03-09T07:00:00-04:00)."
+    if isinstance(col.dtype, pd.DatetimeTZDtype):
+        ts = col
+    elif pd.api.types.is_datetime64_any_dtype(col):
+        raise InputError(hint)
+    else:
+        text = col.astype(str).str.strip()
+        if not text.str.contains(_OFFSET).all():
+            raise InputError(hint)
+        ts = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
+    if ts.isna().any():
+        i = int(np.flatnonzero(ts.isna().to_numpy())[0])
+        raise InputError(f"{what}, row {i + 2}: missing or not a timestamp.")
+    return ts.dt.tz_convert(tz)
 
 
 def staff_for_teams(teams, per_team: float, shrinkage: float, rounding: str = "nearest") -> np.ndarray:
@@ -110,6 +136,8 @@ def staffing_requirements(forecast: pd.DataFrame, cfg: Config, *, max_teams: int
                 "(forecast.quantiles) or use 'mean'." if basis in missing else "")
         raise InputError(f"{where} lacks column(s) {missing}; it has {list(forecast.columns)}.{hint}")
     fc = forecast[["district", "hour_start", basis]].reset_index(drop=True)
+    if not isinstance(fc["hour_start"].dtype, pd.DatetimeTZDtype):
+        fc["hour_start"] = aware_timestamps(fc["hour_start"], f"{where} column 'hour_start'", cfg.timezone)
     fc["district"] = fc["district"].astype(str)
 
     unknown = sorted(set(fc["district"]) - set(cfg.districts))

@@ -42,6 +42,7 @@ import pandas as pd
 
 from roster.config import Config
 from roster.errors import InputError
+from roster.requirements import aware_timestamps as _aware
 
 __all__ = ["SIMULATION_COLUMNS", "teams_on_duty", "simulate_roster"]
 
@@ -63,14 +64,7 @@ def _roster_frame(roster: pd.DataFrame, cfg: Config, where: str) -> pd.DataFrame
         raise InputError(f"{where} lacks column(s) {missing}; it needs {','.join(need)}.")
     r = roster[need].copy()
     for col in ("start", "end"):
-        ts = pd.to_datetime(r[col], errors="coerce", utc=False)
-        if getattr(ts.dt, "tz", None) is None:
-            raise InputError(f"{where} column '{col}' must hold time-zone aware timestamps "
-                             "(ISO 8601 with a UTC offset, e.g. 2026-03-09T07:00:00-04:00).")
-        if ts.isna().any():
-            i = int(np.flatnonzero(ts.isna().to_numpy())[0])
-            raise InputError(f"{where} row {i + 2}: '{col}' is missing or not a timestamp.")
-        r[col] = ts
+        r[col] = _aware(r[col], f"{where} column '{col}'", cfg.timezone)
     bad = r["end"] <= r["start"]
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
@@ -269,9 +263,8 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, cfg: Config, *
     rate = pd.to_numeric(fc["mean"], errors="coerce").to_numpy(dtype=float)
     if not np.all(np.isfinite(rate)) or np.any(rate < 0):
         raise InputError("the forecast column 'mean' has missing or negative values; every hour needs 0 or more.")
-    hs = pd.DatetimeIndex(fc["hour_start"])
-    if hs.tz is None:
-        raise InputError("the forecast column 'hour_start' must be time-zone aware.")
+    hs = pd.DatetimeIndex(_aware(fc["hour_start"].reset_index(drop=True), "the forecast column 'hour_start'",
+                                 cfg.timezone))
     t0 = hs.min()
     t_end = hs.max() + pd.Timedelta(hours=1)
     horizon = (t_end - t0).total_seconds() / 60.0

@@ -292,3 +292,13 @@ def test_shift_requirements_errors_name_rows(tmp_path):
     (tmp_path / "cols.csv").write_text("date,shift,district\n")
     with pytest.raises(InputError, match="lacks column"):
         read_shift_requirements(tmp_path / "cols.csv", cfg)
+
+
+def test_text_hour_start_with_mixed_offsets():
+    cfg = make_cfg()
+    hours = week_hours(dt.date(2026, 3, 2), TZ)
+    fc = forecast_for(hours, {"North": 1.0, "South": 2.0})
+    as_text = staffing_requirements(fc.assign(hour_start=fc.hour_start.map(pd.Timestamp.isoformat)), cfg)
+    pd.testing.assert_frame_equal(as_text, staffing_requirements(fc, cfg), check_dtype=False)  # s vs us
+    with pytest.raises(InputError, match="time-zone aware"):
+        staffing_requirements(fc.assign(hour_start="2026-03-02 00:00"), cfg)

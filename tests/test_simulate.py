@@ -217,3 +217,19 @@ def test_bad_inputs():
         simulate_roster(roster, fc.assign(mean=-1.0), cfg, replications=2)
     with pytest.raises(InputError, match="Nowhere"):
         simulate_roster(roster, fc, cfg, replications=2, mutual_aid=True, neighbours={"North": ["Nowhere"]})
+
+
+def test_text_timestamps_as_read_from_csv():
+    cfg = make_cfg()
+    hours = week_hours(dt.date(2026, 3, 2), TZ)  # mixed -05:00 / -04:00 offsets
+    fc = const_forecast(hours, {"North": 1.0})
+    roster = full_roster(hours[0], hours[-1] + pd.Timedelta(hours=1), {"North": 2})
+    as_text = simulate_roster(roster.assign(start=roster.start.map(pd.Timestamp.isoformat),
+                                            end=roster.end.map(pd.Timestamp.isoformat)),
+                              fc.assign(hour_start=fc.hour_start.map(pd.Timestamp.isoformat)),
+                              cfg, replications=5, seed=1)
+    pd.testing.assert_frame_equal(as_text, simulate_roster(roster, fc, cfg, replications=5, seed=1))
+    with pytest.raises(InputError, match="time-zone aware"):
+        simulate_roster(roster.assign(start="2026-03-02T00:00:00"), fc, cfg, replications=2)
+    with pytest.raises(InputError, match="row 2"):
+        simulate_roster(roster.assign(start="yesterday+01:00"), fc, cfg, replications=2)
