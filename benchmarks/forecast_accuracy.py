@@ -58,19 +58,21 @@ def montco_counts(path: Path, n_districts: int = 20) -> pd.DataFrame:
 
 
 def metro_counts(path: Path):
-    """Example city: counts plus the true rate function from examples/generate.py (if present)."""
+    """Example city: hourly counts, and the generator module (its ``hourly_rates`` is the oracle) if importable."""
     from forecast.io import load_calls
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    gen = None
     try:
-        import examples.generate as gen  # noqa: F811
-    except Exception as exc:  # pragma: no cover - depends on the other engineer's module
+        import examples.generate as gen
+    except Exception as exc:  # pragma: no cover - depends on the example module being present
         print(f"note: examples.generate not importable ({exc}); no oracle row", file=sys.stderr)
-    tz = getattr(gen, "TIMEZONE", None) or getattr(gen, "TZ", None) or "America/New_York"
+        gen = None
+    tz = getattr(gen, "TIMEZONE", "America/New_York")
     calls = load_calls(path, tz, as_of=False)
-    day0 = calls["timestamp"].min().tz_convert(tz).normalize() + pd.Timedelta(days=1)
-    counts = hourly_counts(calls, tz, start=day0.date(), end=calls["timestamp"].max().tz_convert(tz).date())
+    start = getattr(gen, "HISTORY_START", None) or calls["timestamp"].min().tz_convert(tz).date()
+    end = (getattr(gen, "HISTORY_END", None) or calls["timestamp"].max().tz_convert(tz).date()) + dt.timedelta(days=1)
+    districts = getattr(gen, "DISTRICTS", None)
+    counts = hourly_counts(calls, tz, start=start, end=end, districts=districts)
     return counts, gen, tz
 
 
@@ -106,15 +108,12 @@ def main(argv=None) -> int:
         common = {"holidays_country": "US", "holidays_subdivision": "PA"}
     else:
         counts, gen, tz = metro_counts(args.path)
-        common = dict(getattr(gen, "HOLIDAYS", {}) or {}) if gen is not None else {}
-        rate = None
-        if gen is not None:
-            for name in ("true_rate", "hourly_rate", "rate"):
-                if hasattr(gen, name):
-                    rate = getattr(gen, name)
-                    break
-        if rate is not None:
-            models["oracle"] = lambda: OracleModel(lambda d, hours: rate(d, hours))
+        common = {"holidays_country": "US", "holidays_subdivision": "NY"}  # Metro: US federal + New York
+        if gen is not None and hasattr(gen, "hourly_rates"):
+            def rate(d, hours, _gen=gen):
+                return _gen.hourly_rates(hours, [d])["rate"].to_numpy()
+
+            models["oracle"] = lambda: OracleModel(rate)
     print(f"{counts['district'].nunique()} districts, {counts['hour_start'].nunique()} hours, "
           f"{int(np.nansum(counts['calls']))} calls; prepared in {time.perf_counter() - t0:.1f}s", flush=True)
     table = backtest(counts, models, origins=args.origins, horizon_days=7, block_hours=args.block_hours,
