@@ -11,9 +11,12 @@ from constraints.labour import MaxConsecutiveDays, MaxHoursPerWeek, MinDaysOff, 
 from constraints.supervision import CitywideSupervisor, DistrictSupervisionRatio
 
 
-def default_rules() -> list[Rule]:
-    """Every rule of the product, in the order they are explained to users."""
-    return [
+def default_rules(config=None) -> list[Rule]:
+    """The core rules, plus the optional rules ``config`` enables in ``[rules]``.
+
+    Core rules whose config section or limit is absent add nothing.
+    """
+    core = [
         WageCost(),
         Coverage(),
         DistrictSupervisionRatio(),
@@ -28,6 +31,11 @@ def default_rules() -> list[Rule]:
         NightWork(),
         KnownShifts(),
     ]
+    if config is None:
+        return core
+    from constraints.registry import configured_rules
+
+    return core + configured_rules(config.rule_settings())
 
 
 __all__ = ["Rule", "Violation", "ModelContext", "RosterContext", "default_rules"]

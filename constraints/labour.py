@@ -60,6 +60,8 @@ class MinRest(Rule):
 
     def apply(self, m: ModelContext) -> None:
         rest = m.config.labour.min_rest_hours
+        if rest is None:
+            return
         pairs = forbidden_followers(m.problem.instances, rest)
         if pairs.empty:
             return
@@ -83,6 +85,8 @@ class MinRest(Rule):
 
     def check(self, ctx: RosterContext) -> list[Violation]:
         rest = ctx.config.labour.min_rest_hours
+        if rest is None:
+            return []
         rows = ctx.roster[["staff_id", "start", "end"]]
         prev = ctx.problem.previous
         if prev is not None and not prev.empty:
@@ -113,12 +117,16 @@ class MaxHoursPerWeek(Rule):
 
     def apply(self, m: ModelContext) -> None:
         cap = m.config.labour.max_hours_per_week
+        if cap is None:
+            return
         a = m.assign.assign(week=m.assign["day"] // 7)
         for (sid, week), expr in m.sum_by(a, ["staff_id", "week"], coef="paid_hours").items():
             m.add_hard(self.name, expr, "<=", cap, f"{sid}, week of {m.problem.monday + dt.timedelta(days=7 * int(week))}")
 
     def check(self, ctx: RosterContext) -> list[Violation]:
         cap = ctx.config.labour.max_hours_per_week
+        if cap is None:
+            return []
         r = ctx.roster.assign(week=[(d - ctx.problem.monday).days // 7 for d in ctx.roster["date"]])
         hours = r.groupby(["staff_id", "week"])["paid_hours"].sum()
         return [
@@ -134,7 +142,7 @@ class MinDaysOff(Rule):
 
     def apply(self, m: ModelContext) -> None:
         off = m.config.labour.min_days_off_per_week
-        if off <= 0:
+        if not off:
             return
         a = m.assign.assign(week=m.assign["day"] // 7)
         for (sid, week), expr in m.sum_by(a, ["staff_id", "week"]).items():
@@ -144,6 +152,8 @@ class MinDaysOff(Rule):
 
     def check(self, ctx: RosterContext) -> list[Violation]:
         off = ctx.config.labour.min_days_off_per_week
+        if not off:
+            return []
         weeks = ctx.problem.weeks()
         r = ctx.roster.assign(week=[(d - ctx.problem.monday).days // 7 for d in ctx.roster["date"]])
         days = r.groupby(["staff_id", "week"])["date"].nunique()
@@ -177,6 +187,8 @@ class MaxConsecutiveDays(Rule):
 
     def apply(self, m: ModelContext) -> None:
         cap = m.config.labour.max_consecutive_days
+        if cap is None or cap >= m.problem.days + 7:
+            return
         carried = _previous_run(m.problem.previous, m.problem.monday)
         per_day = m.sum_by(m.assign, ["staff_id", "day"])
         by_staff: dict[str, dict[int, pulp.LpAffineExpression]] = {}
@@ -194,6 +206,8 @@ class MaxConsecutiveDays(Rule):
 
     def check(self, ctx: RosterContext) -> list[Violation]:
         cap = ctx.config.labour.max_consecutive_days
+        if cap is None:
+            return []
         rows = ctx.roster[["staff_id", "date"]]
         prev = ctx.problem.previous
         if prev is not None and not prev.empty:

@@ -126,6 +126,10 @@ class Problem:
     previous:     shifts of last week (same columns as a roster) that reach into
                   this one, used for coverage, rest and consecutive-day rules.
     pinned:       shifts that must stay as published: ``staff_id, date, shift, district``.
+    requests:     ``staff_id, day, shift, kind, weight``: a wish to work (``on``) or
+                  not work (``off``) a shift (``shift`` empty = the whole day).
+    shift_requirements: ``day, shift, district, role, required, under_weight,
+                  over_weight`` when requirements are given per shift.
     """
 
     config: object
@@ -137,6 +141,8 @@ class Problem:
     instances: pd.DataFrame
     previous: pd.DataFrame | None = None
     pinned: pd.DataFrame | None = None
+    requests: pd.DataFrame | None = None
+    shift_requirements: pd.DataFrame | None = None
     days: int = 7
     notes: list[str] = field(default_factory=list)
 
@@ -150,7 +156,8 @@ class Problem:
         return self.previous is None
 
     @classmethod
-    def build(cls, config, monday: dt.date, staff, leave, requirements, previous=None, pinned=None, days: int = 7) -> "Problem":
+    def build(cls, config, monday: dt.date, staff, leave, requirements, previous=None, pinned=None, days: int = 7,
+              requests=None, shift_requirements=None) -> "Problem":
         tz = config.timezone
         hours = local_hours(monday, days, tz)
         staff = staff.copy()
@@ -167,6 +174,8 @@ class Problem:
             instances=instances,
             previous=previous,
             pinned=pinned,
+            requests=requests,
+            shift_requirements=shift_requirements,
             days=days,
         )
 

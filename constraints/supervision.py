@@ -21,6 +21,8 @@ class DistrictSupervisionRatio(Rule):
     description = "Non-clinical staff on duty per clinician on duty, per district and hour."
 
     def apply(self, m: ModelContext) -> None:
+        if m.config.supervision is None:
+            return
         ratio = m.config.supervision.max_non_clinical_per_clinician
         duty = m.on_duty()
         duty["c"] = np.where(duty["clinical"].to_numpy(bool), -ratio, 1.0)
@@ -39,6 +41,8 @@ class DistrictSupervisionRatio(Rule):
             m.add_hard(self.name, expr, "<=", -fixed_c.get(key, 0.0), where)
 
     def check(self, ctx: RosterContext) -> list[Violation]:
+        if ctx.config.supervision is None:
+            return []
         ratio = ctx.config.supervision.max_non_clinical_per_clinician
         duty = ctx.on_duty
         if duty.empty:
@@ -71,7 +75,7 @@ class CitywideSupervisor(Rule):
     description = "At least N supervisor-flagged clinicians on duty city-wide every hour."
 
     def apply(self, m: ModelContext) -> None:
-        need = m.config.supervision.min_supervisors_citywide
+        need = m.config.supervision.min_supervisors_citywide if m.config.supervision else 0
         if need <= 0:
             return
         duty = m.on_duty()
@@ -87,7 +91,7 @@ class CitywideSupervisor(Rule):
             m.add_hard(self.name, expr, ">=", need - fixed_n.get(h, 0), f"city-wide, {fmt_time(m.problem.hours[h])}")
 
     def check(self, ctx: RosterContext) -> list[Violation]:
-        need = ctx.config.supervision.min_supervisors_citywide
+        need = ctx.config.supervision.min_supervisors_citywide if ctx.config.supervision else 0
         if need <= 0:
             return []
         duty = ctx.on_duty

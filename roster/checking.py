@@ -32,7 +32,7 @@ class CheckReport:
 def check_frame(problem: Problem, roster: pd.DataFrame) -> list[Violation]:
     ctx = RosterContext(problem, roster)
     out: list[Violation] = []
-    for rule in default_rules():
+    for rule in default_rules(problem.config):
         out.extend(rule.check(ctx))
     return out
 

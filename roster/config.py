@@ -58,7 +58,7 @@ class District(_Strict):
 class Role(_Strict):
     label: str = ""
     clinical: bool
-    hourly_rate: float = Field(gt=0)
+    hourly_rate: float = Field(ge=0)
     overtime_multiplier: float = Field(default=1.5, ge=1)
     fills: str | None = None
 
@@ -86,10 +86,12 @@ class ShiftTemplate(_Strict):
 
 
 class Labour(_Strict):
-    max_hours_per_week: float = Field(gt=0)
-    min_rest_hours: float = Field(ge=0)
-    max_consecutive_days: int = Field(ge=1, le=7)
-    min_days_off_per_week: int = Field(ge=0, le=7)
+    """Labour limits; a limit left out is not enforced."""
+
+    max_hours_per_week: float | None = Field(default=None, gt=0)
+    min_rest_hours: float | None = Field(default=None, ge=0)
+    max_consecutive_days: int | None = Field(default=None, ge=1)
+    min_days_off_per_week: int | None = Field(default=None, ge=0, le=7)
 
 
 class Supervision(_Strict):
@@ -142,16 +144,18 @@ class Objective(_Strict):
 
 class Config(_Strict):
     city: City
-    data: Data
+    data: Data | None = None
     districts: dict[str, District]
     roles: dict[str, Role]
     shifts: dict[str, ShiftTemplate]
-    labour: Labour
-    supervision: Supervision
-    service: Service
+    labour: Labour = Labour()
+    supervision: Supervision | None = None
+    service: Service | None = None
     forecast: Forecast = Forecast()
     solver: Solver = Solver()
     objective: Objective = Objective()
+    # Optional rules, [rules.NAME] tables validated by constraints.registry.
+    rules: dict[str, object] = Field(default_factory=dict)
     # Where the file was read from; paths in [data] are already resolved against it.
     source: Path | None = None
 
@@ -165,8 +169,20 @@ class Config(_Strict):
 
     @property
     def seat_roles(self) -> list[str]:
-        """Requirement roles, in the order of the team composition."""
-        return [r for r, n in self.service.team.items() if n > 0]
+        """Requirement roles: the team composition's, else every role's seat."""
+        if self.service is not None:
+            return [r for r, n in self.service.team.items() if n > 0]
+        return list(dict.fromkeys(role.seat(name) for name, role in self.roles.items()))
+
+    def rule_settings(self) -> dict:
+        """The validated optional-rule settings ({name: [params, ...]})."""
+        from constraints.registry import parse_rule_settings
+
+        return parse_rule_settings(self.rules, "roster.toml")[0]
+
+    def require(self, section: str, command: str) -> None:
+        if getattr(self, section) is None:
+            raise InputError(f"roster.toml has no [{section}] section, which {command} needs; see docs/configuration.md.")
 
     def clinical_roles(self) -> list[str]:
         return [name for name, role in self.roles.items() if role.clinical]
@@ -194,19 +210,23 @@ def _cross_check(cfg: Config, where: str) -> list[str]:
             problems.append(
                 f"{where}: roles.{name}.fills names '{role.fills}', which is not a role; known roles are {sorted(roles)}."
             )
-    for r in cfg.service.team:
+    team = cfg.service.team if cfg.service is not None else {}
+    for r in team:
         if r not in roles:
             problems.append(
                 f"{where}: service.team names role '{r}', which is not defined; known roles are {sorted(roles)}."
             )
-        elif cfg.service.team[r] < 0:
+        elif team[r] < 0:
             problems.append(f"{where}: service.team.{r} is negative; give a headcount of 0 or more per team.")
-    if not any(cfg.roles[r].clinical for r in cfg.roles):
+    if cfg.supervision is not None and not any(cfg.roles[r].clinical for r in cfg.roles):
         problems.append(f"{where}: no role has clinical = true; supervision needs at least one clinical role.")
     if not cfg.shifts:
         problems.append(f"{where}: [shifts] is empty; define at least one shift template as [shifts.NAME].")
-    if not cfg.service.team or not any(v > 0 for v in cfg.service.team.values()):
+    if cfg.service is not None and (not team or not any(v > 0 for v in team.values())):
         problems.append(f"{where}: service.team gives no headcount; e.g. clinician = 1, peer_supporter = 1.")
+    from constraints.registry import parse_rule_settings
+
+    problems += parse_rule_settings(cfg.rules, where)[1]
     return problems
 
 
@@ -230,7 +250,7 @@ def parse_config(raw: dict, *, where: str = "roster.toml", base: Path | None = N
     problems = _cross_check(cfg, where)
     if problems:
         raise InputError("\n".join(problems))
-    if base is not None:
+    if base is not None and cfg.data is not None:
         data = cfg.data.model_copy(
             update={
                 "calls": (base / cfg.data.calls).resolve(),

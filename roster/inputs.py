@@ -76,6 +76,10 @@ def load_staff(path: Path, cfg) -> pd.DataFrame:
     path = Path(path)
     raw = read_csv(path, STAFF_REQUIRED, "Staff")
     roles, districts = set(cfg.roles), set(cfg.districts)
+    from constraints.registry import STAFF_NUMBER_COLUMNS, _load_all
+
+    _load_all()
+    number_columns = [c for c in STAFF_NUMBER_COLUMNS if c in raw.columns]
     rows = []
     seen: dict[str, int] = {}
     for i, r in raw.iterrows():
@@ -102,8 +106,12 @@ def load_staff(path: Path, cfg) -> pd.DataFrame:
         supervisor = _bool(r.get("supervisor", "false"), path, i, "supervisor")
         if supervisor and not cfg.roles[role].clinical:
             raise InputError(f"{path}, row {_row(i)}: {sid} is flagged supervisor but role '{role}' is not clinical; only clinicians supervise.")
+        extra = {}
+        for col in number_columns:
+            extra[col] = _number(r.get(col, ""), path, i, col, allow_empty=True)
         rows.append(
             {
+                **extra,
                 "staff_id": sid,
                 "name": r["name"],
                 "role": role,

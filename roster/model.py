@@ -56,7 +56,7 @@ class SolveResult:
 
 
 def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = False) -> ModelContext:
-    rules = default_rules() if rules is None else rules
+    rules = default_rules(problem.config) if rules is None else rules
     cand = candidates(problem, rules)
     cand["x"] = [pulp.LpVariable(f"x_{i}", cat=pulp.LpBinary) for i in range(len(cand))]
     m = ModelContext(problem, cand, elastic=elastic)

@@ -138,12 +138,15 @@ def pseudonyms(ids: pd.Series) -> pd.Series:
 
 
 def load_people(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
+    cfg.require("data", "reading staff")
     staff = load_staff(cfg.data.staff, cfg)
     leave = load_time_off(cfg.data.time_off, cfg, staff["staff_id"])
     return staff, leave
 
 
 def load_call_history(cfg: Config) -> pd.DataFrame:
+    cfg.require("data", "reading the call history")
+    cfg.require("service", "turning forecast calls into staff needed")
     try:
         return load_calls(cfg.data.calls, cfg.timezone, known_districts=cfg.district_names)
     except ForecastInputError as exc:
@@ -223,7 +226,7 @@ def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress =
     coverage = coverage_table(problem, result.roster)
     summary = summarise(problem, result, priced, coverage, meta)
     ctx = RosterContext(problem, result.roster)
-    hard = [v for rule in default_rules() if rule.hard for v in rule.check(ctx)]
+    hard = [v for rule in default_rules(problem.config) if rule.hard for v in rule.check(ctx)]
     if hard:  # the solver's roster must pass the independent checker
         raise RuntimeError("internal error: the solved roster breaks hard rules: " + "; ".join(v.message for v in hard[:5]))
     return PlanResult(monday, problem, fc, req, result, priced, coverage, summary)

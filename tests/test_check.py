@@ -44,7 +44,7 @@ def rows(cfg, spec):
 def violations(cfg, staff, spec, leave=None):
     p = problem(cfg, staff, MONDAY, leave=leave)
     ctx = RosterContext(p, rows(cfg, spec))
-    return [v for rule in default_rules() if rule.hard for v in rule.check(ctx)]
+    return [v for rule in default_rules(cfg) if rule.hard for v in rule.check(ctx)]
 
 
 def rules_hit(vs):
@@ -121,7 +121,7 @@ def test_unknown_staff_and_shift(cfg, staff):
     r = rows(cfg, [("C1", "North", 0, "early")])
     r.loc[0, "staff_id"] = "GHOST"
     p = problem(cfg, staff, MONDAY)
-    vs = [v for rule in default_rules() for v in rule.check(RosterContext(p, r))]
+    vs = [v for rule in default_rules(cfg) for v in rule.check(RosterContext(p, r))]
     assert any(v.rule == "known_shift" and "GHOST" in v.message for v in vs)
 
 
