@@ -113,6 +113,10 @@ def plan(
             typer.echo(f"  SHORTFALL:  {short['total']:g} staff-hours uncovered ({worst}); see coverage.csv")
         else:
             typer.echo("  shortfall:  none — every required staff-hour is covered")
+        if result.simulation is not None:
+            from roster.cli_service import format_simulation
+
+            typer.echo(format_simulation(result.simulation, cfg))
         typer.echo(f"  files:      {', '.join(str(p) for p in written)}")
         return EXIT_OK
 
@@ -233,6 +237,16 @@ def requirements(
         return EXIT_OK
 
     _run(go)
+
+
+def _register_more() -> None:
+    from roster import cli_service
+
+    app.command("simulate")(cli_service.simulate)
+    app.command("backtest")(cli_service.backtest)
+
+
+_register_more()
 
 
 def main() -> None:  # pragma: no cover

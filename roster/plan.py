@@ -106,6 +106,7 @@ class PlanResult:
     coverage: pd.DataFrame
     summary: dict
     violations: list = field(default_factory=list)
+    simulation: pd.DataFrame | None = None
 
     def files(self, *, pseudonymise: bool = False) -> dict[str, object]:
         roster = self.roster.copy()
@@ -127,6 +128,7 @@ class PlanResult:
             "forecast.csv": fc,
             "requirements.csv": req,
             "summary.json": self.summary,
+            **({"simulation.csv": self.simulation} if self.simulation is not None else {}),
         }
 
 
@@ -225,8 +227,37 @@ def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress =
     priced = price(result.roster, staff, cfg, monday)
     coverage = coverage_table(problem, result.roster)
     summary = summarise(problem, result, priced, coverage, meta)
+    progress("Simulating the week's calls against the roster")
+    simulation = simulate_service(priced, fc, cfg)
+    summary["simulated_service"] = {
+        row["district"]: {k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in row.items() if k != "district"}
+        for row in simulation.to_dict("records")
+    }
+    summary["erlang_expected_service_level"] = erlang_expectation(req)
     ctx = RosterContext(problem, result.roster)
     hard = [v for rule in default_rules(problem.config) if rule.hard for v in rule.check(ctx)]
     if hard:  # the solver's roster must pass the independent checker
         raise RuntimeError("internal error: the solved roster breaks hard rules: " + "; ".join(v.message for v in hard[:5]))
-    return PlanResult(monday, problem, fc, req, result, priced, coverage, summary)
+    return PlanResult(monday, problem, fc, req, result, priced, coverage, summary, simulation=simulation)
+
+
+SIMULATION_REPLICATIONS = 100
+
+
+def simulate_service(priced: pd.DataFrame, fc: pd.DataFrame, cfg: Config) -> pd.DataFrame:
+    """Time to first contact the roster delivers, simulated against the forecast (seeded)."""
+    from roster.simulate import simulate_roster
+
+    return simulate_roster(priced, fc, cfg, replications=SIMULATION_REPLICATIONS, seed=cfg.solver.seed)
+
+
+def erlang_expectation(req: pd.DataFrame) -> dict:
+    """Call-weighted Erlang C service level the requirements were set for, per district and ALL."""
+    first = req.drop_duplicates(["district", "hour_start"])
+    w = first["arrival_rate"].clip(lower=0)
+    out = {}
+    for d, g in first.groupby("district"):
+        ww = w.loc[g.index]
+        out[d] = round(float((g["expected_service_level"] * ww).sum() / ww.sum()), 4) if ww.sum() > 0 else None
+    out["ALL"] = round(float((first["expected_service_level"] * w).sum() / w.sum()), 4) if w.sum() > 0 else None
+    return out
