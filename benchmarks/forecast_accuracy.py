@@ -20,6 +20,13 @@ The data path is an argument; the data are never copied into the repository.
 
 from __future__ import annotations
 
+import os
+
+# Single-threaded BLAS: on a shared 2-core machine multi-threaded OpenBLAS spins against other
+# processes and makes small least-squares solves (the GLM's IRLS) 10-50x slower and erratic.
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
 import argparse
 import datetime as dt
 import logging

@@ -13,6 +13,7 @@ and ``prophet`` logging is quieted to WARNING.
 from __future__ import annotations
 
 import logging
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -60,10 +61,16 @@ class ProphetModel(ForecastModel):
             ok = ~np.isnan(Y[d])
             m = Prophet(daily_seasonality=True, weekly_seasonality=True, yearly_seasonality="auto",
                         holidays=hol, seasonality_mode=self.seasonality_mode, uncertainty_samples=0)
-            m.fit(pd.DataFrame({"ds": ds[ok], "y": Y[d, ok]}))
+            with warnings.catch_warnings():  # Prophet's own pandas deprecation warnings
+                warnings.simplefilter("ignore", FutureWarning)
+                warnings.simplefilter("ignore", DeprecationWarning)
+                m.fit(pd.DataFrame({"ds": ds[ok], "y": Y[d, ok]}))
             self._models.append(m)
 
     def _predict(self, hours):
         future = pd.DataFrame({"ds": hours.tz_localize(None)})
-        rows = [np.maximum(m.predict(future)["yhat"].to_numpy(dtype=float), _FLOOR) for m in self._models]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
+            rows = [np.maximum(m.predict(future)["yhat"].to_numpy(dtype=float), _FLOOR) for m in self._models]
         return np.vstack(rows), 0.0
