@@ -1,0 +1,628 @@
+"""Sequence rules: how working days, days off, weekends and nights may follow each other.
+
+Fatigue in crisis work comes from patterns, not only from totals: long runs of
+days or of nights, isolated single shifts between days off (which break sleep
+without giving rest), a single day off between long runs, too many weekends, a
+late shift followed by an early one.  These optional rules bound such patterns,
+each with a default in ``[rules.NAME]`` and, where people differ (part-time
+contracts, agreed arrangements), a per-person column of the staff file.
+
+Formulation (the strong, standard one): for every person and day the rules
+work on the *sum* of that person's candidate variables of the day (over
+districts and shifts), so districts do not multiply the constraints.  A
+sequence rule forbids a *pattern* -- "these days worked, those days off" -- with
+one linear inequality ``sum(1 - w[worked]) + sum(w[off]) >= 1``:
+
+* maximum run ``c``: every window of ``c + 1`` days may not be all worked;
+* minimum run ``m``: for each ``k < m``, "off, k working days, off" is forbidden
+  (one row per window, much tighter than counting run lengths with big-M);
+* minimum days off ``r``: for each ``k < r``, "work, k days off, work" is forbidden.
+
+Horizon edges (a run touching an edge continues in another week):
+
+* without last week's roster, days before the horizon are unknown: a maximum
+  run is measured inside the horizon, and a run that starts on the first day
+  is never too short;
+* with last week's roster (``problem.previous``), its days are known: a run
+  continues across the start, so it counts against the maximum, and a short run
+  that ended last Sunday must be continued on Monday to reach the minimum;
+* the days after the horizon are not planned yet, so a run that reaches the
+  last day is never too short.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import pulp
+from pydantic import Field, field_validator
+
+from constraints.base import ModelContext, RosterContext, Rule, Violation
+from constraints.registry import RuleParams, register, staff_column
+from roster.errors import InputError
+
+# --------------------------------------------------------------------------- shared helpers
+
+MIN_DAYS_COLUMN = staff_column("min_consecutive_days", "shortest run of consecutive working days (min_consecutive_days rule)")
+MAX_DAYS_COLUMN = staff_column("max_consecutive_days", "longest run of consecutive working days (max_consecutive_days_per_person rule)")
+MIN_OFF_COLUMN = staff_column("min_consecutive_days_off", "shortest run of consecutive days off (min_consecutive_days_off rule)")
+MAX_WEEKENDS_COLUMN = staff_column("max_weekends", "most weekends worked in the planning horizon (max_weekends rule)")
+MAX_NIGHTS_RUN_COLUMN = staff_column("max_consecutive_nights", "longest run of consecutive night shifts (max_consecutive_nights rule)")
+
+
+def person_limits(staff: pd.DataFrame, column: str, default) -> dict[str, float | None]:
+    """Each person's limit: their own value in ``column`` when given, else ``default`` (None = no limit)."""
+    own = staff[column] if column in staff.columns else pd.Series(np.nan, index=staff.index)
+    out = {}
+    for sid, v in zip(staff["staff_id"], own):
+        if v is not None and not (isinstance(v, float) and np.isnan(v)) and not pd.isna(v):
+            out[sid] = float(v)
+        else:
+            out[sid] = None if default is None else float(default)
+    return out
+
+
+def _cache(m: ModelContext) -> dict:
+    c = getattr(m, "_sequence_cache", None)
+    if c is None:
+        c = {}
+        m._sequence_cache = c
+    return c
+
+
+def day_vars(m: ModelContext) -> dict[str, dict[int, list]]:
+    """Per person and day, the candidate variables of that day (over shifts and districts)."""
+    c = _cache(m)
+    if "day" not in c:
+        out: dict[str, dict[int, list]] = {}
+        for sid, day, x in zip(m.assign["staff_id"], m.assign["day"], m.assign["x"]):
+            out.setdefault(sid, {}).setdefault(int(day), []).append(x)
+        c["day"] = out
+    return c["day"]
+
+
+def shift_vars(m: ModelContext) -> dict[tuple[str, int, str], list]:
+    """Per (person, day, shift name), the candidate variables (one per district they may work in)."""
+    c = _cache(m)
+    if "shift" not in c:
+        out: dict[tuple, list] = {}
+        for sid, day, shift, x in zip(m.assign["staff_id"], m.assign["day"], m.assign["shift"], m.assign["x"]):
+            out.setdefault((sid, int(day), shift), []).append(x)
+        c["shift"] = out
+    return c["shift"]
+
+
+def day_label(problem, day: int) -> str:
+    return str(problem.monday + dt.timedelta(days=int(day)))
+
+
+def roster_days(problem, rows: pd.DataFrame) -> pd.Series:
+    """Day number (0 = the horizon's first day; negative = before it) of each roster row."""
+    if rows.empty:
+        return pd.Series([], dtype="int64")
+    dates = pd.to_datetime(pd.Series(rows["date"]).astype(str)).dt.date
+    return pd.Series([(d - problem.monday).days for d in dates], index=rows.index, dtype="int64")
+
+
+def previous_rows(problem) -> pd.DataFrame | None:
+    """Last week's roster rows with a ``day`` column (negative days), or None when not given."""
+    prev = problem.previous
+    if prev is None or prev.empty:
+        return None
+    p = prev.copy()
+    p["day"] = roster_days(problem, p).to_numpy()
+    return p[p["day"] < 0]
+
+
+def known_start(problem) -> int:
+    """First day whose work is known: 0 without last week's roster, else the first day it covers."""
+    p = previous_rows(problem)
+    if p is None or p.empty:
+        return 0
+    return int(min(p["day"].min(), -1))
+
+
+class DayView:
+    """What one person works, day by day, as the model sees it.
+
+    ``value(d)`` is a list of variables for a day inside the horizon, ``1``/``0``
+    for a known day of last week, and ``None`` for an unknown day (before the
+    known history, or after the horizon).
+    """
+
+    def __init__(self, vars_by_day: dict[int, list], days: int, first_known: int, past_worked: set[int]):
+        self.vars_by_day = vars_by_day
+        self.days = days
+        self.first_known = first_known
+        self.past_worked = past_worked
+
+    def value(self, d: int):
+        if 0 <= d < self.days:
+            return self.vars_by_day.get(d, [])
+        if self.first_known <= d < 0:
+            return 1 if d in self.past_worked else 0
+        return None
+
+
+def forbid_pattern(m: ModelContext, rule: str, view: DayView, worked: Iterable[int], off: Iterable[int], where: str) -> None:
+    """Forbid "every day of ``worked`` worked and every day of ``off`` off": Σ(1 − w) + Σ w ≥ 1.
+
+    Skipped when a day is unknown (the pattern cannot be judged) or when known
+    days already break the pattern (nothing to forbid).
+    """
+    terms: list = []
+    const = 0
+    for d in worked:
+        v = view.value(d)
+        if v is None:
+            return
+        if isinstance(v, int):
+            if v == 0:
+                return  # known off: pattern already broken
+            continue
+        if not v:
+            return  # no candidate that day: cannot be worked
+        const += 1
+        terms.extend((x, -1) for x in v)
+    for d in off:
+        v = view.value(d)
+        if v is None:
+            return
+        if isinstance(v, int):
+            if v == 1:
+                return
+            continue
+        terms.extend((x, 1) for x in v)
+    if not terms:
+        # The whole pattern lies in known history: nothing left to decide.
+        return
+    m.add_hard(rule, pulp.LpAffineExpression(terms), ">=", 1 - const, where)
+
+
+def person_views(m: ModelContext, by_day: dict[str, dict[int, list]] | None = None, *, past_filter=None) -> dict[str, DayView]:
+    """A :class:`DayView` per person (``past_filter`` selects which of last week's rows count)."""
+    problem = m.problem
+    by_day = day_vars(m) if by_day is None else by_day
+    first = known_start(problem)
+    prev = previous_rows(problem)
+    past: dict[str, set[int]] = {}
+    if prev is not None:
+        p = prev if past_filter is None else prev[past_filter(prev)]
+        for sid, d in zip(p["staff_id"], p["day"]):
+            past.setdefault(sid, set()).add(int(d))
+    return {sid: DayView(by_day.get(sid, {}), problem.days, first, past.get(sid, set())) for sid in problem.staff["staff_id"]}
+
+
+def worked_days_by_person(ctx: RosterContext, rows: pd.DataFrame | None = None, *, include_previous: bool = True,
+                          past_filter=None) -> dict[str, set[int]]:
+    """Day numbers each person works in the roster (and, optionally, in last week's roster)."""
+    rows = ctx.roster if rows is None else rows
+    out: dict[str, set[int]] = {}
+    days = roster_days(ctx.problem, rows)
+    for sid, d in zip(rows["staff_id"], days):
+        out.setdefault(sid, set()).add(int(d))
+    if include_previous:
+        prev = previous_rows(ctx.problem)
+        if prev is not None:
+            p = prev if past_filter is None else prev[past_filter(prev)]
+            for sid, d in zip(p["staff_id"], p["day"]):
+                out.setdefault(sid, set()).add(int(d))
+    return out
+
+
+def runs(flags: dict[int, bool], first: int, last: int, value: bool) -> list[tuple[int, int]]:
+    """Maximal runs ``(a, b)`` of days in ``first..last`` whose flag equals ``value``."""
+    out, start = [], None
+    for d in range(first, last + 1):
+        if flags.get(d, False) == value:
+            if start is None:
+                start = d
+        elif start is not None:
+            out.append((start, d - 1))
+            start = None
+    if start is not None:
+        out.append((start, last))
+    return out
+
+
+def _int_limit(v: float | None) -> int | None:
+    return None if v is None else int(round(v))
+
+
+# --------------------------------------------------------------------------- rules
+
+
+class _LimitParams(RuleParams):
+    """One numeric default that a staff column can override per person."""
+
+
+@register
+class MinConsecutiveDays(Rule):
+    """No isolated shifts: a run of working days between days off lasts at least ``min`` days.
+
+    Single shifts between days off disturb sleep without the continuity a team
+    needs; many services agree blocks of at least two or three days.  A run
+    touching the end of the horizon (or its start, without last week's roster)
+    continues in another week and is not judged short.
+    """
+
+    name = "min_consecutive_days"
+    hard = True
+    description = "Every run of consecutive working days lasts at least `min` days (per-person column min_consecutive_days)."
+
+    class Params(_LimitParams):
+        min: int | None = Field(default=None, ge=1)
+
+    def __init__(self, params: "MinConsecutiveDays.Params | None" = None):
+        self.params = params or self.Params()
+
+    def limits(self, problem) -> dict[str, int | None]:
+        return {k: _int_limit(v) for k, v in person_limits(problem.staff, MIN_DAYS_COLUMN, self.params.min).items()}
+
+    def apply(self, m: ModelContext) -> None:
+        lim = self.limits(m.problem)
+        H = m.problem.days
+        for sid, view in person_views(m).items():
+            need = lim.get(sid)
+            if not need or need <= 1:
+                continue
+            for k in range(1, need):
+                # off at d, work d+1..d+k, off at d+k+1 (which must lie inside the horizon)
+                for d in range(view.first_known - 1, H - k - 1):
+                    forbid_pattern(m, self.name, view, range(d + 1, d + k + 1), (d, d + k + 1),
+                                   f"{sid}, {k}-day run from {day_label(m.problem, d + 1)}")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        lim = self.limits(ctx.problem)
+        worked = worked_days_by_person(ctx)
+        first, H = known_start(ctx.problem), ctx.problem.days
+        out = []
+        for sid, need in lim.items():
+            if not need or need <= 1:
+                continue
+            flags = {d: True for d in worked.get(sid, ())}
+            for a, b in runs(flags, first, H - 1, True):
+                n = b - a + 1
+                if a == first or b == H - 1 or b < -1 or n >= need:
+                    continue  # touches an edge (continues in another week), lies wholly in the past, or long enough
+                out.append(Violation(self.name, f"{sid} works a run of only {n} day(s) from {day_label(ctx.problem, a)} "
+                                     f"to {day_label(ctx.problem, b)}; runs of at least {need} are required",
+                                     staff_id=sid, when=day_label(ctx.problem, a), amount=need - n))
+        return out
+
+
+@register
+class MaxConsecutiveDaysPerPerson(Rule):
+    """A person's own cap on consecutive working days (the staff column overrides ``max``).
+
+    The core ``labour.max_consecutive_days`` is one cap for everybody; part-time
+    contracts and return-to-work plans need a lower personal one.  Both apply.
+    """
+
+    name = "max_consecutive_days_per_person"
+    hard = True
+    description = "No run of consecutive working days longer than `max` (per-person column max_consecutive_days)."
+
+    class Params(_LimitParams):
+        max: int | None = Field(default=None, ge=1)
+
+    def __init__(self, params=None):
+        self.params = params or self.Params()
+
+    def limits(self, problem) -> dict[str, int | None]:
+        return {k: _int_limit(v) for k, v in person_limits(problem.staff, MAX_DAYS_COLUMN, self.params.max).items()}
+
+    def apply(self, m: ModelContext) -> None:
+        lim = self.limits(m.problem)
+        H = m.problem.days
+        for sid, view in person_views(m).items():
+            cap = lim.get(sid)
+            if cap is None or cap >= H:
+                continue
+            for d in range(max(view.first_known, -cap), H - cap):
+                forbid_pattern(m, self.name, view, range(d, d + cap + 1), (), f"{sid}, {cap + 1} days from {day_label(m.problem, d)}")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        lim = self.limits(ctx.problem)
+        worked = worked_days_by_person(ctx)
+        first, H = known_start(ctx.problem), ctx.problem.days
+        out = []
+        for sid, cap in lim.items():
+            if cap is None:
+                continue
+            flags = {d: True for d in worked.get(sid, ())}
+            for a, b in runs(flags, first, H - 1, True):
+                n = b - a + 1
+                if n > cap and b >= 0:
+                    out.append(Violation(self.name, f"{sid} works {n} days in a row ({day_label(ctx.problem, a)} to "
+                                         f"{day_label(ctx.problem, b)}); at most {cap} are allowed",
+                                         staff_id=sid, when=day_label(ctx.problem, b), amount=n - cap))
+        return out
+
+
+@register
+class MinConsecutiveDaysOff(Rule):
+    """Days off come in blocks of at least ``min`` days.
+
+    One day off between long runs is not recovery; agreements often ask for two
+    consecutive days off.  A block touching the end of the horizon (or its start,
+    without last week's roster) continues in another week and is not judged short.
+    """
+
+    name = "min_consecutive_days_off"
+    hard = True
+    description = "Every run of consecutive days off lasts at least `min` days (per-person column min_consecutive_days_off)."
+
+    class Params(_LimitParams):
+        min: int | None = Field(default=None, ge=1)
+
+    def __init__(self, params=None):
+        self.params = params or self.Params()
+
+    def limits(self, problem) -> dict[str, int | None]:
+        return {k: _int_limit(v) for k, v in person_limits(problem.staff, MIN_OFF_COLUMN, self.params.min).items()}
+
+    def apply(self, m: ModelContext) -> None:
+        lim = self.limits(m.problem)
+        H = m.problem.days
+        for sid, view in person_views(m).items():
+            need = lim.get(sid)
+            if not need or need <= 1:
+                continue
+            for k in range(1, need):
+                for d in range(view.first_known - 1, H - k - 1):
+                    forbid_pattern(m, self.name, view, (d, d + k + 1), range(d + 1, d + k + 1),
+                                   f"{sid}, {k} day(s) off from {day_label(m.problem, d + 1)}")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        lim = self.limits(ctx.problem)
+        worked = worked_days_by_person(ctx)
+        first, H = known_start(ctx.problem), ctx.problem.days
+        out = []
+        for sid, need in lim.items():
+            if not need or need <= 1:
+                continue
+            flags = {d: True for d in worked.get(sid, ())}
+            for a, b in runs(flags, first, H - 1, False):
+                n = b - a + 1
+                if a == first or b == H - 1 or b < -1 or n >= need:
+                    continue
+                out.append(Violation(self.name, f"{sid} has only {n} day(s) off from {day_label(ctx.problem, a)} to "
+                                     f"{day_label(ctx.problem, b)}; blocks of at least {need} days off are required",
+                                     staff_id=sid, when=day_label(ctx.problem, a), amount=need - n))
+        return out
+
+
+def weekends(problem) -> list[tuple[int, ...]]:
+    """Each weekend of the horizon as the day numbers of its Saturday and Sunday inside it."""
+    out = []
+    for d in range(problem.days):
+        wd = (problem.monday + dt.timedelta(days=d)).weekday()
+        if wd == 5:
+            out.append(tuple(x for x in (d, d + 1) if x < problem.days))
+        elif wd == 6 and d == 0:
+            out.append((0,))
+    return out
+
+
+@register
+class MaxWeekends(Rule):
+    """At most ``max`` weekends worked in the horizon (worked = a shift starts on Saturday or Sunday).
+
+    Weekend work is shared fairly and capped by many agreements (e.g. two in
+    four); one shift on either day uses up the weekend.
+    """
+
+    name = "max_weekends"
+    hard = True
+    description = "At most `max` weekends with any shift starting on Saturday or Sunday (per-person column max_weekends)."
+
+    class Params(_LimitParams):
+        max: int | None = Field(default=None, ge=0)
+
+    def __init__(self, params=None):
+        self.params = params or self.Params()
+
+    def limits(self, problem) -> dict[str, int | None]:
+        return {k: _int_limit(v) for k, v in person_limits(problem.staff, MAX_WEEKENDS_COLUMN, self.params.max).items()}
+
+    def restrict(self, cand: pd.DataFrame, problem) -> pd.DataFrame:
+        """A cap of 0 means no weekend shift at all: such candidates are never created."""
+        lim = self.limits(problem)
+        zero = {sid for sid, v in lim.items() if v == 0}
+        if not zero:
+            return cand
+        wk = {d for w in weekends(problem) for d in w}
+        drop = cand["staff_id"].isin(zero).to_numpy() & cand["day"].isin(wk).to_numpy()
+        return cand[~drop]
+
+    def apply(self, m: ModelContext) -> None:
+        lim = self.limits(m.problem)
+        wks = weekends(m.problem)
+        by_day = day_vars(m)
+        for sid, days in by_day.items():
+            cap = lim.get(sid)
+            if cap is None or cap >= len(wks):
+                continue
+            worked = []
+            for w in wks:
+                vs = [days.get(d, []) for d in w]
+                vs = [v for v in vs if v]
+                if not vs:
+                    continue
+                if len(vs) == 1:
+                    worked.append([(x, 1) for x in vs[0]])  # one day: the day's work itself
+                    continue
+                k = m.new_var("weekend", low=0, up=1)
+                for v in vs:
+                    m.add_hard(self.name, pulp.LpAffineExpression([(k, 1)] + [(x, -1) for x in v]), ">=", 0,
+                               f"{sid}, weekend of {day_label(m.problem, w[0])}")
+                worked.append([(k, 1)])
+            if len(worked) > cap:
+                m.add_hard(self.name, pulp.LpAffineExpression([t for w in worked for t in w]), "<=", cap, f"{sid}, horizon")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        lim = self.limits(ctx.problem)
+        worked = worked_days_by_person(ctx, include_previous=False)
+        wks = weekends(ctx.problem)
+        out = []
+        for sid, cap in lim.items():
+            if cap is None:
+                continue
+            days = worked.get(sid, set())
+            n = sum(1 for w in wks if any(d in days for d in w))
+            if n > cap:
+                out.append(Violation(self.name, f"{sid} works {n} weekends in the horizon; at most {cap} are allowed",
+                                     staff_id=sid, amount=n - cap))
+        return out
+
+
+def _night_shifts(config, names: list[str] | None) -> set[str]:
+    if names:
+        unknown = [n for n in names if n not in config.shifts]
+        if unknown:
+            raise InputError(f"roster.toml: rules.max_consecutive_nights.shifts names {unknown}, which are not shifts; "
+                             f"known shifts are {sorted(config.shifts)}.")
+        return set(names)
+    return {n for n, t in config.shifts.items() if t.night}
+
+
+@register
+class MaxConsecutiveNights(Rule):
+    """No more than ``max`` night shifts on consecutive days.
+
+    Long runs of nights are the strongest fatigue risk for mobile crisis teams
+    driving at 4 a.m.; the run continues across the week start when last week's
+    roster is given.
+    """
+
+    name = "max_consecutive_nights"
+    hard = True
+    description = "At most `max` night shifts on consecutive days (per-person column max_consecutive_nights)."
+
+    class Params(_LimitParams):
+        max: int = Field(default=3, ge=1)
+        shifts: list[str] | None = None  # default: the templates with night = true
+
+    def __init__(self, params=None):
+        self.params = params or self.Params()
+
+    def limits(self, problem) -> dict[str, int | None]:
+        return {k: _int_limit(v) for k, v in person_limits(problem.staff, MAX_NIGHTS_RUN_COLUMN, self.params.max).items()}
+
+    def apply(self, m: ModelContext) -> None:
+        nights = _night_shifts(m.config, self.params.shifts)
+        lim = self.limits(m.problem)
+        H = m.problem.days
+        by_day: dict[str, dict[int, list]] = {}
+        for (sid, day, shift), vs in shift_vars(m).items():
+            if shift in nights:
+                by_day.setdefault(sid, {}).setdefault(day, []).extend(vs)
+        views = person_views(m, by_day, past_filter=lambda p: p["shift"].isin(nights))
+        for sid, view in views.items():
+            cap = lim.get(sid)
+            if cap is None or cap >= H or sid not in by_day:
+                continue
+            for d in range(max(view.first_known, -cap), H - cap):
+                forbid_pattern(m, self.name, view, range(d, d + cap + 1), (), f"{sid}, nights from {day_label(m.problem, d)}")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        nights = _night_shifts(ctx.config, self.params.shifts)
+        lim = self.limits(ctx.problem)
+        rows = ctx.roster[ctx.roster["shift"].isin(nights)]
+        worked = worked_days_by_person(ctx, rows, past_filter=lambda p: p["shift"].isin(nights))
+        first, H = known_start(ctx.problem), ctx.problem.days
+        out = []
+        for sid, cap in lim.items():
+            if cap is None:
+                continue
+            flags = {d: True for d in worked.get(sid, ())}
+            for a, b in runs(flags, first, H - 1, True):
+                n = b - a + 1
+                if n > cap and b >= 0:
+                    out.append(Violation(self.name, f"{sid} works {n} night shifts in a row ({day_label(ctx.problem, a)} to "
+                                         f"{day_label(ctx.problem, b)}); at most {cap} are allowed",
+                                         staff_id=sid, when=day_label(ctx.problem, b), amount=n - cap))
+        return out
+
+
+@register
+class ForbiddenSuccessions(Rule):
+    """Named shift pairs that may not be worked on consecutive days (no "quick returns").
+
+    ``pairs = [["late", "early"]]`` forbids an early shift the day after a late
+    one, whatever the clock says -- the way agreements are usually written (the
+    core ``min_rest`` rule computes rest from clock times instead).  Applies
+    across the week start when last week's roster is given.
+    """
+
+    name = "forbidden_successions"
+    hard = True
+    description = "Shift `then` may not be worked the day after shift `first`, for each [first, then] in `pairs`."
+
+    class Params(RuleParams):
+        pairs: list[tuple[str, str]] = Field(min_length=1)
+
+    def __init__(self, params):
+        self.params = params
+
+    def followers(self, config) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        unknown = sorted({n for p in self.params.pairs for n in p if n not in config.shifts})
+        if unknown:
+            raise InputError(f"roster.toml: rules.forbidden_successions.pairs names {unknown}, which are not shifts; "
+                             f"known shifts are {sorted(config.shifts)}.")
+        for a, b in self.params.pairs:
+            out.setdefault(a, set()).add(b)
+        return out
+
+    def restrict(self, cand: pd.DataFrame, problem) -> pd.DataFrame:
+        """Monday's shifts that may not follow what the person worked last Sunday are never created."""
+        prev = previous_rows(problem)
+        if prev is None:
+            return cand
+        nxt = self.followers(problem.config)
+        last = prev[prev["day"] == -1]
+        banned = {(sid, t) for sid, s in zip(last["staff_id"], last["shift"]) for t in nxt.get(s, ())}
+        if not banned:
+            return cand
+        hit = [(d == 0 and (sid, s) in banned) for sid, d, s in zip(cand["staff_id"], cand["day"], cand["shift"])]
+        return cand[~np.asarray(hit, dtype=bool)]
+
+    def apply(self, m: ModelContext) -> None:
+        nxt = self.followers(m.config)
+        sv = shift_vars(m)
+        by_person: dict[str, dict[tuple[int, str], list]] = {}
+        for (sid, day, shift), vs in sv.items():
+            by_person.setdefault(sid, {})[(day, shift)] = vs
+        for sid, cells in by_person.items():
+            for (day, shift), first in cells.items():
+                thens = nxt.get(shift)
+                if not thens:
+                    continue
+                follow = [x for t in thens for x in cells.get((day + 1, t), [])]
+                if not follow:
+                    continue
+                # The followers share a day, so at most one is worked: one row for all of them.
+                m.add_hard(self.name, pulp.LpAffineExpression([(x, 1) for x in first] + [(x, 1) for x in follow]), "<=", 1,
+                           f"{sid}, {shift} on {day_label(m.problem, day)}")
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        nxt = self.followers(ctx.config)
+        rows = ctx.roster[["staff_id", "date", "shift"]].copy()
+        rows["day"] = roster_days(ctx.problem, rows).to_numpy()
+        prev = previous_rows(ctx.problem)
+        if prev is not None:
+            rows = pd.concat([prev[["staff_id", "date", "shift", "day"]], rows], ignore_index=True)
+        worked = {(sid, int(d), s) for sid, d, s in zip(rows["staff_id"], rows["day"], rows["shift"])}
+        out = []
+        for sid, d, s in sorted(worked):
+            for t in sorted(nxt.get(s, ())):
+                if (sid, d + 1, t) in worked and d + 1 >= 0:
+                    out.append(Violation(self.name, f"{sid} works {t} on {day_label(ctx.problem, d + 1)} right after {s} on "
+                                         f"{day_label(ctx.problem, d)}; {t} may not follow {s}",
+                                         staff_id=sid, when=day_label(ctx.problem, d + 1), amount=1))
+        return out
