@@ -245,13 +245,16 @@ def make_calls(seed: int = DEFAULT_SEED, hours: pd.DatetimeIndex | None = None) 
     instants = starts + offsets
     order = np.lexsort((district_code, instants))
     stamps = pd.DatetimeIndex(instants[order]).tz_localize("UTC").tz_convert(TIMEZONE)
-    return pd.DataFrame(
+    calls = pd.DataFrame(
         {
             "timestamp": np.asarray(_iso_seconds(stamps)),
             "district": np.asarray(DISTRICTS, dtype=object)[district_code[order]],
             "call_type": np.asarray(types, dtype=object)[type_code[order]],
         }
     )
+    # Two calls of the same type in the same district and second would read as a
+    # re-posted duplicate (the loader drops those, with a warning): keep one.
+    return calls.drop_duplicates().reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- sizing
