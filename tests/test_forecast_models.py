@@ -101,3 +101,14 @@ def test_forecast_hours_convenience():
     hist, _, _ = synthetic(dt.date(2016, 1, 4), 5)
     fc = forecast_hours(hist, week_hours(dt.date(2016, 2, 8), TZ), model="seasonal_naive_4w", quantiles=(0.9,))
     assert list(fc.columns) == ["district", "hour_start", "mean", "p90"]
+
+
+def test_historical_average_coverage_near_nominal():
+    hist, hrs, rates = synthetic(dt.date(2016, 1, 4), 30, levels=(3.0, 1.0, 0.3))
+    target = week_hours(dt.date(2016, 8, 1), TZ)
+    fc = get_model("historical_average").fit(hist).predict(target)
+    true = np.concatenate([r[:168] for r in rates.values()])
+    y = np.random.default_rng(11).poisson(np.tile(true, (20, 1)))
+    p10, p90 = fc["p10"].to_numpy(), fc["p90"].to_numpy()
+    assert (y < p10).mean() <= 0.13 and (y <= p10).mean() >= 0.07
+    assert (y < p90).mean() <= 0.93 and (y <= p90).mean() >= 0.87

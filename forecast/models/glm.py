@@ -5,8 +5,12 @@ Model for district ``d`` and local hour ``t``::
     log mu[d, t] = level[d] + s[how(t)] + b_hol * holiday(t) + b_trend * t
                    + sum_stages log m_stage[d, cell_stage(t)] + log event_multiplier[d, t]
 
-* ``s`` is the city's hour-of-week shape (168 local (weekday, hour) levels;
-  holidays use the Sunday profile plus the holiday term ``b_hol``);
+* ``s`` is the city's hour-of-week shape over the 168 local (weekday, hour)
+  cells (holidays use the Sunday profile plus the holiday term ``b_hol``).
+  By default (``city_shape="shrunk"``) the GLM fits weekday + hour-of-day main
+  effects and the weekday × hour interaction is added as an empirical-Bayes
+  stage pooled over districts (below), so a thin city does not fit 168 noisy
+  levels; ``city_shape="full"`` fits the 168 levels directly in the GLM;
 * ``b_trend`` a linear trend (``trend=True``);
 * ``level[d]`` the district's own level;
 * ``m_stage`` lets a district keep its own shape where its data support it,
@@ -67,7 +71,7 @@ class PoissonGLM(ForecastModel):
     """Pooled Poisson GLM on hour-of-week, holidays and trend with per-district level and shrunk shape.
 
     Options: ``family`` ("auto" | "poisson" | "negbin"), ``trend`` (bool),
-    ``district_shape`` (bool), ``shape_stages``, ``max_weeks`` (52),
+    ``district_shape`` (bool), ``shape_stages``, ``city_shape`` ("shrunk" | "full"), ``max_weeks`` (52),
     ``halflife_weeks`` (26; None = unweighted), plus the common
     ``holidays_country``, ``holidays_subdivision``, ``events``.
     """
@@ -75,8 +79,8 @@ class PoissonGLM(ForecastModel):
     name = "poisson_glm"
 
     def __init__(self, *, family: str = "auto", trend: bool = True, district_shape: bool = True,
-                 shape_stages=DEFAULT_SHAPE_STAGES, max_weeks: int = 52, halflife_weeks: float | None = 26.0,
-                 **kw):
+                 shape_stages=DEFAULT_SHAPE_STAGES, city_shape: str = "shrunk", max_weeks: int = 52,
+                 halflife_weeks: float | None = 26.0, **kw):
         super().__init__(**kw)
         if family not in ("auto", "poisson", "negbin"):
             raise ValueError("family must be 'auto', 'poisson' or 'negbin'")
@@ -86,6 +90,9 @@ class PoissonGLM(ForecastModel):
         self.shape_stages = tuple(shape_stages) if district_shape else ()
         self.max_weeks = max_weeks
         self.halflife_weeks = halflife_weeks
+        if city_shape not in ("shrunk", "full"):
+            raise ValueError("city_shape must be 'shrunk' or 'full'")
+        self.city_shape = city_shape
 
     # ---------------------------------------------------------------------------------------------
     def _features(self, hours: pd.DatetimeIndex):
@@ -97,10 +104,20 @@ class PoissonGLM(ForecastModel):
         return keys, hol, how, t_years
 
     def _design(self, how, hol, t_years):
-        X = np.zeros((len(how), 168 + 2))
-        X[np.arange(len(how)), how] = 1.0
-        X[:, 168] = hol
-        X[:, 169] = t_years
+        """Columns: hour-of-week dummies (``full``) or weekday + hour-of-day dummies (``shrunk``),
+        then holiday and trend (always the last two)."""
+        n = len(how)
+        if self.city_shape == "full":
+            X = np.zeros((n, 168 + 2))
+            X[np.arange(n), how] = 1.0
+        else:
+            X = np.zeros((n, 7 + 23 + 2))
+            X[np.arange(n), how // 24] = 1.0
+            hour = how % 24
+            nz = hour > 0
+            X[np.flatnonzero(nz), 7 + hour[nz] - 1] = 1.0
+        X[:, -2] = hol
+        X[:, -1] = t_years
         return X
 
     def _fit(self, Y: np.ndarray, hours: pd.DatetimeIndex) -> None:
@@ -128,11 +145,10 @@ class PoissonGLM(ForecastModel):
         share0 = share0 / max(share0.sum(), 1e-12)
 
         X = self._design(how, hol, t_years)
-        cols = np.ones(X.shape[1], dtype=bool)
-        present = X[obs_t].any(axis=0)
-        cols[:168] = present[:168]
-        cols[168] = bool(hol[obs_t].any())
-        cols[169] = self.trend
+        n_dummies = X.shape[1] - 2
+        cols = X[obs_t].any(axis=0)
+        cols[-2] = bool(hol[obs_t].any())
+        cols[-1] = self.trend
         if self.halflife_weeks:
             w = 0.5 ** (-t_years * 365.25 / 7.0 / self.halflife_weeks)
         else:
@@ -158,8 +174,8 @@ class PoissonGLM(ForecastModel):
                          hasconst=True).fit()
         beta = np.zeros(X.shape[1])
         beta[cols] = res.params
-        if not cols[:168].all():  # hour-of-week levels never observed: use the mean of the others
-            beta[:168][~cols[:168]] = beta[:168][cols[:168]].mean()
+        if not cols[:n_dummies].all():  # levels never observed: use the mean of the others
+            beta[:n_dummies][~cols[:n_dummies]] = beta[:n_dummies][cols[:n_dummies]].mean()
         self._beta = beta
 
         g = X @ beta
@@ -173,17 +189,28 @@ class PoissonGLM(ForecastModel):
         # estimated by moments from how much the districts' O/E spread exceeds Poisson noise.
         self._stages = []
         self.shape_prior_k_ = {}
-        if D > 1:
-            for stage in self.shape_stages:
+        # With city_shape="shrunk" the city's weekday x hour interaction is the first stage,
+        # pooled over districts: the same empirical-Bayes shrinkage towards the additive
+        # weekday + hour-of-day shape, so thin cities do not fit 168 noisy levels.
+        stages = [("hour_of_week", True)] if self.city_shape == "shrunk" else []
+        stages += [(st, False) for st in self.shape_stages] if D > 1 else []
+        if stages:
+            for stage, pooled in stages:
                 cell, n_cells = _stage_cells(keys, how, hol, stage)
                 O = np.zeros((D, n_cells))
                 E = np.zeros((D, n_cells))
                 for d in range(D):
                     np.add.at(O[d], cell[obs_t], Yo[d, obs_t])
                     np.add.at(E[d], cell[obs_t], mu[d, obs_t])
-                tau2 = ((O - E) ** 2 - E).sum() / max((E ** 2).sum(), 1e-12)
+                if pooled:
+                    O = np.broadcast_to(O.sum(axis=0), (D, n_cells)).copy()
+                    E = np.broadcast_to(E.sum(axis=0), (D, n_cells)).copy()
+                    tau2 = ((O[0] - E[0]) ** 2 - E[0]).sum() / max((E[0] ** 2).sum(), 1e-12)
+                else:
+                    tau2 = ((O - E) ** 2 - E).sum() / max((E ** 2).sum(), 1e-12)
+                label = ("city_" if pooled else "district_") + stage
                 if tau2 <= 0:
-                    self.shape_prior_k_[stage] = np.inf
+                    self.shape_prior_k_[label] = np.inf
                     continue
                 k = 1.0 / tau2
                 m = (O + k) / (E + k)
@@ -193,7 +220,7 @@ class PoissonGLM(ForecastModel):
                 m = m * rescale[:, None]
                 mu = mu * rescale[:, None]
                 self._stages.append((stage, m / rescale[:, None]))
-                self.shape_prior_k_[stage] = k
+                self.shape_prior_k_[label] = k
         self._level = level
 
         alpha = 0.0
