@@ -229,8 +229,13 @@ class RosterContext:
         known = self.roster["staff_id"].isin(staff.index)
         self.unknown_staff = sorted(set(self.roster.loc[~known, "staff_id"]))
         self.roster = self.roster[known].reset_index(drop=True)
+        # A row may name the seat it fills (rules.cross_cover); otherwise the role's own seat.
+        given_seat = self.roster["seat"].astype(object).to_numpy() if "seat" in self.roster.columns else None
         for col in ("role", "seat", "clinical", "supervisor", "home_district", "works_nights"):
             self.roster[col] = staff.loc[self.roster["staff_id"], col].to_numpy()
+        if given_seat is not None:
+            use = pd.notna(given_seat) & (pd.Series(given_seat, dtype=object).astype(str).str.strip() != "").to_numpy()
+            self.roster["seat"] = np.where(use, given_seat, self.roster["seat"].to_numpy())
         cov = covered_hours(self.roster["start"], self.roster["end"], problem.hours, wrap=problem.wrap)
         duty = self.roster.iloc[cov["row"].to_numpy()].reset_index(drop=True)
         duty["hour"] = cov["hour"].to_numpy()

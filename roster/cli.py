@@ -87,6 +87,8 @@ def plan(
     week: Optional[str] = typer.Option(None, help="Monday the week starts (YYYY-MM-DD); default: the first Monday after the call history ends."),
     out: Path = typer.Option(Path("out"), help="Folder for roster.csv, coverage.csv, forecast.csv, requirements.csv, summary.json."),
     previous: Optional[Path] = typer.Option(None, help="Last week's roster.csv, so rest and consecutive days carry over."),
+    pin: Optional[Path] = typer.Option(None, help="The published roster.csv of this week: keep its shifts and change as little as possible (after a sick call, add the leave to time_off first)."),
+    freeze_before: Optional[str] = typer.Option(None, help="With --pin: days before this date (YYYY-MM-DD) are fixed as published."),
     time_limit: Optional[float] = typer.Option(None, help="Solver time limit in seconds (default: solver.time_limit_seconds)."),
     pseudonymise: bool = typer.Option(False, "--pseudonymise", help="Replace names with stable pseudonyms in roster.csv."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress messages."),
@@ -97,8 +99,15 @@ def plan(
         from roster.export import write_outputs
         from roster.plan import plan as run_plan
 
+        from roster.export import write_text
+
         cfg = _load(config)
-        result = run_plan(cfg, week, progress=_progress(quiet), time_limit=time_limit, previous=previous)
+        try:
+            result = run_plan(cfg, week, progress=_progress(quiet), time_limit=time_limit, previous=previous, pin=pin,
+                              freeze_before=freeze_before)
+        except InfeasibleError as exc:
+            write_text(Path(out) / "diagnosis.txt", exc.diagnosis + "\n")
+            raise
         written = write_outputs(out, result.files(pseudonymise=pseudonymise))
         s = result.summary
         short = s["shortfall_hours"]
@@ -113,6 +122,18 @@ def plan(
             typer.echo(f"  SHORTFALL:  {short['total']:g} staff-hours uncovered ({worst}); see coverage.csv")
         else:
             typer.echo("  shortfall:  none — every required staff-hour is covered")
+        if result.penalties is not None:
+            from roster.explain import summary_lines
+
+            lines = summary_lines(result.penalties)
+            if lines:
+                typer.echo("  penalties:  " + "\n              ".join(lines) + " (see penalties.csv, explain.csv)")
+        pins = s.get("pins")
+        if pins is not None:
+            typer.echo(f"  published:  {pins['kept']} of {pins['published']} shifts kept, {len(pins['released'])} released, "
+                       f"{len(pins['removed'])} removed, {pins['added']} added (see changes.csv)")
+            for r in pins["released"]:
+                typer.echo(f"    released: {r['staff_id']} {r['shift']} {r['date']} in {r['district']}: {r['reason']}")
         if result.simulation is not None:
             from roster.cli_service import format_simulation
 

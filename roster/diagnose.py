@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pulp
 
-from constraints.base import ModelContext
+from constraints.base import ModelContext, fmt_time, hour_ranges
 from constraints.problem import Problem
 
 
@@ -38,23 +38,64 @@ def _context(problem: Problem, rule: str, where: str) -> str:
     return ""
 
 
+def _collapse(problem: Problem, places: list[str]) -> list[str]:
+    """'North, Mon … 20:00', 'North, Mon … 21:00' → 'North: Mon … 20:00–22:00' (other places unchanged)."""
+    pos: dict[str, int] = {}
+    for i, ts in enumerate(problem.hours):
+        pos.setdefault(fmt_time(ts), i)
+    by_area: dict[str, list[int]] = {}
+    other: list[str] = []
+    for w in places:
+        area, _, rest = w.rpartition(", ")
+        if area and rest in pos:
+            by_area.setdefault(area, []).append(pos[rest])
+        else:
+            other.append(w)
+    return [f"{area}: {hour_ranges(problem.hours, hrs)}" for area, hrs in by_area.items()] + other
+
+
+def _rule_context(rules, problem: Problem, rule: str, places: list[str]) -> str:
+    for r in rules or []:
+        hook = getattr(r, "diagnose_context", None)
+        if r.name == rule and hook is not None:
+            return " " + hook(problem, places)
+    return _context(problem, rule, places[0])
+
+
 def diagnose(problem: Problem, rules=None, *, time_limit: float = 60) -> str:
-    """A plain-language explanation of which hard rules conflict, where and when."""
+    """A plain-language explanation of which hard rules conflict, where and when.
+
+    Always names at least one rule: if even the relaxed model cannot be solved
+    in time, the hard rules in the model are listed as the candidates.
+    """
+    from constraints import default_rules
     from roster.model import build, solve_model  # the solver lives in roster/
 
+    rules = default_rules(problem.config) if rules is None else rules
     m: ModelContext = build(problem, rules, elastic=True)
     constant_failures = [s for s in m.slacks if s.var is None]
     status, _, _, _ = solve_model(m, time_limit=time_limit)
-    bent = [(s.rule, s.where, s.var.varValue or 0.0) for s in m.slacks if s.var is not None and (s.var.varValue or 0) > 1e-6]
+    bent = []
+    if status in ("optimal", "feasible"):
+        bent = [(s.rule, s.where, s.var.varValue or 0.0) for s in m.slacks if s.var is not None and (s.var.varValue or 0) > 1e-6]
     bent += [(s.rule, s.where, 1.0) for s in constant_failures]
     if status not in ("optimal", "feasible") and not constant_failures:
-        return "No roster satisfies the hard rules, and the relaxed model could not be solved either within the time limit; try a longer solver.time_limit_seconds to get a diagnosis."
+        named = ", ".join(sorted(m.constraint_count)) or "(none)"
+        return (
+            "No roster satisfies the hard rules, and the relaxed model could not be solved within the time limit to say "
+            f"which; the hard rules in play are: {named}. Try a longer solver.time_limit_seconds to get a diagnosis."
+        )
     if not bent:
         return "The hard rules can all be met; the solver stopped before finding a roster. Raise solver.time_limit_seconds."
     frame = pd.DataFrame(bent, columns=["rule", "where", "amount"])
     lines = ["No roster meets every hard rule. The smallest set of rules that would have to bend:"]
     for rule, grp in frame.groupby("rule", sort=False):
         places = grp["where"].tolist()
-        shown = "; ".join(places[:6]) + (f"; and {len(places) - 6} more" if len(places) > 6 else "")
-        lines.append(f"- {rule} cannot be met at {len(places)} place(s): {shown}.{_context(problem, rule, places[0])}")
+        shown_places = _collapse(problem, places)
+        shown = "; ".join(shown_places[:6]) + (f"; and {len(shown_places) - 6} more" if len(shown_places) > 6 else "")
+        short = grp["amount"].sum()
+        lines.append(
+            f"- {rule} cannot be met at {len(places)} place(s) (short by {short:g} in total): {shown}."
+            f"{_rule_context(rules, problem, rule, places)}"
+        )
     return "\n".join(lines)

@@ -18,6 +18,8 @@ import pandas as pd
 
 from constraints import RosterContext, default_rules
 from constraints.coverage import Coverage
+from constraints.floating import prepare_staff
+from constraints.pinning import PinnedShifts, PreviousWeekRest, pin_changes, pin_summary
 from constraints.problem import Problem
 from forecast.aggregate import hourly_counts
 from forecast.errors import ForecastInputError
@@ -28,6 +30,7 @@ from roster import model as roster_model
 from roster.config import Config
 from roster.diagnose import diagnose
 from roster.errors import InfeasibleError, InputError
+from roster.explain import explain
 from roster.export import iso
 from roster.inputs import load_roster, load_staff, load_time_off
 from roster.pay import cost_summary, price
@@ -107,12 +110,17 @@ class PlanResult:
     summary: dict
     violations: list = field(default_factory=list)
     simulation: pd.DataFrame | None = None
+    explain: pd.DataFrame | None = None
+    penalties: pd.DataFrame | None = None
+    changes: pd.DataFrame | None = None
 
     def files(self, *, pseudonymise: bool = False) -> dict[str, object]:
         roster = self.roster.copy()
         if pseudonymise:
             roster["name"] = pseudonyms(roster["staff_id"])
-        roster_out = roster[ROSTER_COLUMNS].copy()
+        # A `seat` column appears only when rules.cross_cover lets people fill another role's seat.
+        cols = ROSTER_COLUMNS + (["seat"] if "seat" in roster.columns else [])
+        roster_out = roster[cols].copy()
         roster_out["start"] = iso(roster_out["start"])
         roster_out["end"] = iso(roster_out["end"])
         roster_out["date"] = roster_out["date"].astype(str)
@@ -129,7 +137,16 @@ class PlanResult:
             "requirements.csv": req,
             "summary.json": self.summary,
             **({"simulation.csv": self.simulation} if self.simulation is not None else {}),
+            **({"explain.csv": self.explain} if self.explain is not None else {}),
+            **({"penalties.csv": self.penalties} if self.penalties is not None else {}),
+            **({"changes.csv": _dates_as_text(self.changes)} if self.changes is not None else {}),
         }
+
+
+def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out["date"] = out["date"].astype(str)
+    return out
 
 
 def pseudonyms(ids: pd.Series) -> pd.Series:
@@ -142,8 +159,27 @@ def pseudonyms(ids: pd.Series) -> pd.Series:
 def load_people(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
     cfg.require("data", "reading staff")
     staff = load_staff(cfg.data.staff, cfg)
+    # Rules with a staff hook (rules.float_pool widens float districts) see the file first.
+    staff = prepare_staff(staff, cfg)
     leave = load_time_off(cfg.data.time_off, cfg, staff["staff_id"])
     return staff, leave
+
+
+def plan_rules(cfg: Config, *, pinned: bool = False, freeze_before: dt.date | None = None, previous: bool = False) -> list:
+    """The rules of a plan: core + configured, plus pinning when a published roster is given
+    and rest after last week's shifts when a previous roster is given."""
+    rules = default_rules(cfg)
+    if previous:
+        rules.append(PreviousWeekRest())
+    if pinned:
+        pins = [r for r in rules if isinstance(r, PinnedShifts)]
+        if not pins:
+            pins = [PinnedShifts(PinnedShifts.Params())]
+            rules.append(pins[0])
+        if freeze_before is not None:
+            for r in pins:
+                r.params = r.params.model_copy(update={"freeze_before": freeze_before})
+    return rules
 
 
 def load_call_history(cfg: Config) -> pd.DataFrame:
@@ -199,8 +235,13 @@ def summarise(problem: Problem, result: roster_model.SolveResult | None, priced:
 
 
 def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress = _quiet, time_limit: float | None = None,
-         previous: Path | None = None) -> PlanResult:
-    """Run the whole pipeline for one week; raises InputError / InfeasibleError."""
+         previous: Path | None = None, pin: Path | None = None, freeze_before: str | dt.date | None = None) -> PlanResult:
+    """Run the whole pipeline for one week; raises InputError / InfeasibleError.
+
+    ``pin``: a published roster to keep (smallest change; shifts that can no
+    longer be worked are released and reported); ``freeze_before``: with
+    ``pin``, days before this date are fixed as published.
+    """
     progress("Reading staff and leave")
     staff, leave = load_people(cfg)
     progress("Reading call history")
@@ -213,17 +254,33 @@ def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress =
     hours = week_hours(monday, cfg.timezone)
     req = requirements_for_problem(req, hours)
     prev = load_roster(previous, cfg, "Previous roster") if previous is not None else None
-    problem = Problem.build(cfg, monday, staff, leave, req, previous=prev)
+    pinned = _load_pins(pin, cfg, monday) if pin is not None else None
+    fb = None
+    if freeze_before is not None:
+        if pin is None:
+            raise InputError("--freeze-before needs --pin PUBLISHED.csv: it fixes the published shifts before that date.")
+        try:
+            fb = freeze_before if isinstance(freeze_before, dt.date) else dt.date.fromisoformat(str(freeze_before))
+        except ValueError:
+            raise InputError(f"--freeze-before '{freeze_before}' is not a date (YYYY-MM-DD).") from None
+    rules = plan_rules(cfg, pinned=pinned is not None, freeze_before=fb, previous=prev is not None)
+    problem = Problem.build(cfg, monday, staff, leave, req, previous=prev, pinned=pinned)
     progress("Building and solving the roster model")
-    result = roster_model.solve(problem, time_limit=time_limit)
+    result = roster_model.solve(problem, rules, time_limit=time_limit)
     if result.status == "infeasible":
         progress("No roster meets the hard rules; diagnosing")
-        raise InfeasibleError(diagnose(problem))
+        raise InfeasibleError(diagnose(problem, rules))
     if result.status == "no_solution":
         raise InfeasibleError(
             "The solver found no roster within the time limit "
             f"({cfg.solver.time_limit_seconds:g} s). Raise solver.time_limit_seconds in roster.toml and plan again."
         )
+    roster = result.roster
+    for rule in rules:  # e.g. rules.cross_cover records the seat each person fills
+        hook = getattr(rule, "annotate_roster", None)
+        if hook is not None:
+            roster = hook(roster, cfg)
+    result.roster = roster
     priced = price(result.roster, staff, cfg, monday)
     coverage = coverage_table(problem, result.roster)
     summary = summarise(problem, result, priced, coverage, meta)
@@ -235,10 +292,30 @@ def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress =
     }
     summary["erlang_expected_service_level"] = erlang_expectation(req)
     ctx = RosterContext(problem, result.roster)
-    hard = [v for rule in default_rules(problem.config) if rule.hard for v in rule.check(ctx)]
+    violations = [v for rule in rules for v in rule.check(ctx)]
+    hard = [v for v in violations if v.hard]
     if hard:  # the solver's roster must pass the independent checker
         raise RuntimeError("internal error: the solved roster breaks hard rules: " + "; ".join(v.message for v in hard[:5]))
-    return PlanResult(monday, problem, fc, req, result, priced, coverage, summary, simulation=simulation)
+    per_person, penalties = explain(problem, priced, result.penalties, violations)
+    summary["soft_violations"] = {}
+    for v in violations:
+        summary["soft_violations"][v.rule] = summary["soft_violations"].get(v.rule, 0) + 1
+    changes = None
+    if pinned is not None:
+        changes = pin_changes(problem, result.roster, rules)
+        summary["pins"] = pin_summary(changes)
+    return PlanResult(monday, problem, fc, req, result, priced, coverage, summary, violations, simulation=simulation,
+                      explain=per_person, penalties=penalties, changes=changes)
+
+
+def _load_pins(path: Path, cfg: Config, monday: dt.date) -> pd.DataFrame:
+    """The published roster's shifts in this week (rows of other weeks are ignored)."""
+    pins = load_roster(path, cfg, "Published roster")
+    end = monday + dt.timedelta(days=7)
+    inside = [monday <= d < end for d in pins["date"]]
+    if not any(inside):
+        raise InputError(f"{path} has no shifts in the week of {monday}; pin the roster published for this week.")
+    return pins[inside].reset_index(drop=True)
 
 
 SIMULATION_REPLICATIONS = 100

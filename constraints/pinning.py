@@ -1,0 +1,285 @@
+"""Pinning: re-plan a published week with the smallest change.
+
+``roster plan --pin PUBLISHED.csv`` passes the published shifts as
+``Problem.pinned``; this rule then keeps them and re-optimises the rest.  The
+usual case is a sick call on Wednesday: the lead adds the person's leave to
+time_off.csv, pins the published week and plans again.
+
+* A published shift that can no longer be worked (it now falls in approved
+  leave, the person left, the district or night rules forbid it) is *released*
+  before solving, with the reason.
+* Every other published shift is kept unless dropping it is worth
+  ``remove_weight`` (soft, the default; moving a shift = dropping it + adding
+  another) or it is fixed outright (``hard = true``).  A kept-or-dropped
+  shift that would break a hard rule is reported as released too.
+* Every shift that was not published costs ``add_weight``, so the plan fills
+  the gap with as few new shifts as it can.
+* ``freeze_before = "2026-11-04"`` (or ``--freeze-before``): days before that
+  date are in the past; their published shifts are fixed and nothing is added.
+
+    [rules.pinned_shifts]
+    remove_weight = 2000
+    add_weight = 100
+    hard = false
+
+The rule is switched on by ``--pin`` with these defaults when roster.toml has
+no ``[rules.pinned_shifts]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pulp
+from pydantic import Field
+
+from constraints.availability import allowed_districts, overlaps_leave
+from constraints.base import ModelContext, RosterContext, Rule, Violation
+from constraints.registry import RuleParams, register
+
+KEY = ["staff_id", "date", "shift", "district"]
+
+
+def _as_date(v) -> dt.date:
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    return dt.date.fromisoformat(str(v)[:10])
+
+
+def normalise_pins(pinned: pd.DataFrame | None) -> pd.DataFrame:
+    if pinned is None or pinned.empty:
+        return pd.DataFrame(columns=KEY)
+    p = pinned[KEY].copy()
+    p["date"] = [_as_date(d) for d in p["date"]]
+    for c in ("staff_id", "shift", "district"):
+        p[c] = p[c].astype(str).str.strip()
+    return p.drop_duplicates().reset_index(drop=True)
+
+
+def release_reasons(problem) -> pd.DataFrame:
+    """Published shifts that can no longer be worked, before any solving: KEY + reason."""
+    pins = normalise_pins(problem.pinned)
+    if pins.empty:
+        return pins.assign(reason=pd.Series(dtype=str))
+    inst = problem.instances.reset_index()
+    j = pins.merge(inst[["date", "shift", "start", "end", "night"]], on=["date", "shift"], how="left")
+    staff = problem.staff.set_index("staff_id")
+    reasons = []
+    leave_hit = np.zeros(len(j), dtype=bool)
+    ok_rows = j["start"].notna() & j["staff_id"].isin(staff.index)
+    if ok_rows.any():
+        sub = j[ok_rows]
+        leave_hit[np.flatnonzero(ok_rows.to_numpy())] = overlaps_leave(sub, problem.leave)
+    for i, r in enumerate(j.itertuples()):
+        if r.staff_id not in staff.index:
+            reasons.append("the person is not in the staff file")
+        elif pd.isna(r.start):
+            reasons.append(f"'{r.shift}' on {r.date} is not a shift of this plan")
+        elif leave_hit[i]:
+            reasons.append("it falls in approved leave")
+        elif r.district not in allowed_districts(staff.loc[r.staff_id]):
+            reasons.append(f"the person may not work in {r.district}")
+        elif bool(r.night) and not bool(staff.loc[r.staff_id, "works_nights"]):
+            reasons.append("the person does not work nights")
+        else:
+            reasons.append("")
+    out = pins.assign(reason=reasons)
+    return out[out["reason"] != ""].reset_index(drop=True)
+
+
+@register
+class PinnedShifts(Rule):
+    name = "pinned_shifts"
+    hard = False
+    description = "Published shifts stay; changes to the published roster are penalised."
+
+    class Params(RuleParams):
+        remove_weight: float = Field(default=2000.0, ge=0)
+        add_weight: float = Field(default=100.0, ge=0)
+        hard: bool = False
+        freeze_before: dt.date | None = None
+
+    def __init__(self, params=None):
+        self.params = params or self.Params()
+        self.hard = self.params.hard
+        self.released = pd.DataFrame(columns=[*KEY, "reason"])
+
+    def restrict(self, cand: pd.DataFrame, problem) -> pd.DataFrame:
+        """Before ``freeze_before`` only published shifts remain possible."""
+        fb = self.params.freeze_before
+        pins = normalise_pins(problem.pinned)
+        if fb is None or problem.pinned is None:
+            return cand
+        past = np.array([d < fb for d in cand["date"]], dtype=bool)
+        if not past.any():
+            return cand
+        pinned = cand[KEY].merge(pins.assign(_p=True), on=KEY, how="left")["_p"].fillna(False).to_numpy(bool)
+        return cand[~past | pinned]
+
+    def apply(self, m: ModelContext) -> None:
+        problem = m.problem
+        if problem.pinned is None:
+            return
+        p = self.params
+        pins = normalise_pins(problem.pinned)
+        self.released = release_reasons(problem)
+        bad = set(map(tuple, self.released[KEY].to_numpy())) if not self.released.empty else set()
+        a = m.assign
+        keys = list(zip(a["staff_id"], a["date"], a["shift"], a["district"]))
+        pinned_keys = set(map(tuple, pins[KEY].to_numpy()))
+        by_key: dict[tuple, list] = {}
+        added = []
+        for k, x, hours in zip(keys, a["x"], a["paid_hours"]):
+            if k in pinned_keys:
+                by_key.setdefault(k, []).append(x)
+            else:
+                added.append(x)
+        remove_terms = []
+        for k in map(tuple, pins[KEY].to_numpy()):
+            if k in bad:
+                continue
+            xs = by_key.get(k)
+            where = f"{k[0]}, published {k[2]} shift on {k[1]} in {k[3]}"
+            if not xs:  # excluded by another rule's candidate filter
+                self.released = pd.concat([self.released, pd.DataFrame([[*k, "a rule excludes it"]], columns=[*KEY, "reason"])], ignore_index=True)
+                continue
+            expr = pulp.lpSum(xs)
+            frozen = p.freeze_before is not None and k[1] < p.freeze_before
+            if p.hard or frozen:
+                m.add_hard(self.name, expr, "==", 1, where)
+            else:
+                remove_terms.append(p.remove_weight * (1 - expr))
+        if remove_terms:
+            m.add_penalty(self.name, "published shifts dropped or moved", pulp.lpSum(remove_terms))
+        if added and p.add_weight > 0:
+            m.add_penalty(self.name, "shifts added to the published roster", [(x, p.add_weight) for x in added])
+
+    def diagnose_context(self, problem, places: list[str]) -> str:
+        return (
+            "These published shifts are fixed (rules.pinned_shifts hard = true, or before --freeze-before) but cannot all "
+            "be kept together with the other hard rules; release them (hard = false) or correct the published roster."
+        )
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        if ctx.problem.pinned is None:
+            return []
+        pins = normalise_pins(ctx.problem.pinned)
+        released = release_reasons(ctx.problem)
+        gone = set(map(tuple, released[KEY].to_numpy())) if not released.empty else set()
+        have = set(zip(ctx.roster["staff_id"], [_as_date(d) for d in ctx.roster["date"]], ctx.roster["shift"], ctx.roster["district"]))
+        out = []
+        for k in map(tuple, pins[KEY].to_numpy()):
+            if k in have or k in gone:
+                continue
+            out.append(
+                Violation(
+                    self.name,
+                    f"{k[0]}'s published {k[2]} shift on {k[1]} in {k[3]} is no longer in the roster",
+                    staff_id=k[0],
+                    district=k[3],
+                    when=str(k[1]),
+                    amount=1,
+                    hard=self.params.hard,
+                )
+            )
+        return out
+
+
+def pin_changes(problem, roster: pd.DataFrame, rules) -> pd.DataFrame:
+    """Compare the final roster with the published one, from the rows alone.
+
+    Columns ``staff_id, date, shift, district, change, reason`` where change is
+    ``kept``, ``released`` (could not be kept: leave or a hard rule),
+    ``removed`` (dropped or moved by the optimiser) or ``added``.
+    """
+    cols = [*KEY, "change", "reason"]
+    pins = normalise_pins(problem.pinned)
+    if problem.pinned is None:
+        return pd.DataFrame(columns=cols)
+    r = roster.copy()
+    r["date"] = [_as_date(d) for d in r["date"]]
+    have = set(map(tuple, r[KEY].to_numpy())) if not r.empty else set()
+    pinned = set(map(tuple, pins[KEY].to_numpy()))
+    pre = {tuple(x[:4]): x[4] for x in release_reasons(problem)[[*KEY, "reason"]].to_numpy()}
+    hard_rules = [rule for rule in rules if rule.hard and rule.name != PinnedShifts.name]
+    base_ctx = RosterContext(problem, roster)
+    base = {(v.rule, v.message) for rule in hard_rules for v in rule.check(base_ctx)}
+    inst = problem.instances.reset_index().set_index(["date", "shift"])
+    rows = []
+    for k in sorted(pinned, key=lambda t: (t[1], t[0], t[2])):
+        if k in have:
+            rows.append([*k, "kept", ""])
+            continue
+        if k in pre:
+            rows.append([*k, "released", pre[k]])
+            continue
+        # Would keeping it have broken a hard rule?
+        i = inst.loc[(k[1], k[2])]
+        extra = pd.DataFrame([{"staff_id": k[0], "district": k[3], "date": k[1], "shift": k[2], "start": i["start"], "end": i["end"], "paid_hours": i["paid_hours"]}])
+        trial = pd.concat([roster[["staff_id", "district", "date", "shift", "start", "end", "paid_hours"]], extra], ignore_index=True)
+        ctx = RosterContext(problem, trial)
+        broken = sorted({v.rule for rule in hard_rules for v in rule.check(ctx) if (v.rule, v.message) not in base and v.staff_id in (k[0], None)})
+        if broken:
+            rows.append([*k, "released", "keeping it breaks " + ", ".join(broken)])
+        else:
+            moved = any(h[0] == k[0] and h[1] == k[1] for h in have)
+            rows.append([*k, "removed", "moved to another shift or district" if moved else "dropped by the optimiser"])
+    for k in sorted(have - pinned, key=lambda t: (t[1], t[0], t[2])):
+        rows.append([*k, "added", ""])
+    return pd.DataFrame(rows, columns=cols)
+
+
+def pin_summary(changes: pd.DataFrame) -> dict:
+    if changes.empty:
+        return {"published": 0, "kept": 0, "released": [], "removed": [], "added": 0}
+    def rows(kind):
+        sub = changes[changes["change"] == kind]
+        return [{"staff_id": r.staff_id, "date": str(r.date), "shift": r.shift, "district": r.district, "reason": r.reason} for r in sub.itertuples()]
+    return {
+        "published": int(changes["change"].isin(["kept", "released", "removed"]).sum()),
+        "kept": int((changes["change"] == "kept").sum()),
+        "released": rows("released"),
+        "removed": rows("removed"),
+        "added": int((changes["change"] == "added").sum()),
+    }
+
+
+class PreviousWeekRest(Rule):
+    """Rest after last week's shifts, in the model.
+
+    ``min_rest``'s model half only pairs shifts of this horizon, while its check
+    also reads last week's roster; so with ``--previous`` a Monday start too
+    soon after a Sunday shift was possible in the model but failed the check.
+    This rule closes the gap the same way leave does: it never creates a
+    candidate that starts less than ``labour.min_rest_hours`` after (or
+    overlaps) the person's last shift of the previous roster.  ``roster plan``
+    adds it whenever ``--previous`` is given; the check stays ``min_rest``'s.
+    """
+
+    name = "min_rest_after_previous_week"
+    hard = True
+    description = "No shift starts within labour.min_rest_hours of the person's last shift of the previous roster."
+
+    def restrict(self, cand: pd.DataFrame, problem) -> pd.DataFrame:
+        rest = problem.config.labour.min_rest_hours
+        prev = problem.previous
+        if rest is None or prev is None or prev.empty or cand.empty:
+            return cand
+        last = prev.groupby("staff_id")["end"].max()
+        ends = cand["staff_id"].map(last)
+        has = ends.notna().to_numpy()
+        if not has.any():
+            return cand
+        gap = np.full(len(cand), np.inf)
+        gap[has] = (pd.DatetimeIndex(cand["start"][has]).tz_convert("UTC") - pd.DatetimeIndex(ends[has]).tz_convert("UTC")).total_seconds() / 3600.0
+        return cand[gap >= rest - 1e-9]
+
+    def apply(self, m) -> None:
+        """Enforced by :meth:`restrict`."""
+
+    def check(self, ctx: RosterContext) -> list[Violation]:
+        return []  # min_rest's check already reads the previous roster

@@ -1,0 +1,80 @@
+"""Helpers for the optional-rule tests: tiny cities, hand-made requirements, solve and check."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from cities import no_leave, small_config
+from constraints import RosterContext, default_rules
+from constraints.problem import Problem, shift_instances
+from forecast.timegrid import week_hours
+from roster import model as roster_model
+
+MONDAY = dt.date(2026, 11, 2)
+
+
+def cfg_with(rules: dict | None = None, **overrides):
+    """Small two-district config without a city-wide supervisor, plus optional [rules]."""
+    base = {"supervision.min_supervisors_citywide": 0}
+    base.update(overrides)
+    if rules:
+        base["rules"] = rules
+    return small_config(**base)
+
+
+def requirements(cfg, spec, monday=MONDAY) -> pd.DataFrame:
+    """spec: list of (district, role, days, first_hour, last_hour_exclusive) at 1 person each."""
+    hours = week_hours(monday, cfg.timezone)
+    rows = []
+    for district, role, days, h0, h1 in spec:
+        for i, ts in enumerate(hours):
+            if (ts.date() - monday).days in days and h0 <= ts.hour < h1:
+                rows.append({"district": district, "hour": i, "hour_start": ts, "role": role, "required": 1})
+    if not rows:
+        return pd.DataFrame(columns=["district", "hour", "hour_start", "role", "required"])
+    return pd.DataFrame(rows).drop_duplicates(["district", "hour", "role"]).reset_index(drop=True)
+
+
+def make_problem(cfg, staff, req, leave=None, previous=None, pinned=None) -> Problem:
+    from constraints.floating import prepare_staff
+
+    st = prepare_staff(pd.DataFrame(staff), cfg)
+    return Problem.build(cfg, MONDAY, st, leave if leave is not None else no_leave(), req, previous=previous, pinned=pinned)
+
+
+def solve(problem, rules=None, time_limit=20):
+    if rules is None:
+        from constraints.pinning import PreviousWeekRest
+
+        rules = default_rules(problem.config) + ([PreviousWeekRest()] if problem.previous is not None else [])
+    res = roster_model.solve(problem, rules, time_limit=time_limit)
+    assert res.status in ("optimal", "feasible"), res.status
+    roster = res.roster
+    for rule in rules:
+        hook = getattr(rule, "annotate_roster", None)
+        if hook is not None:
+            roster = hook(roster, problem.config)
+    return roster, res
+
+
+def check(problem, roster, rules=None):
+    rules = default_rules(problem.config) if rules is None else rules
+    ctx = RosterContext(problem, roster)
+    return [v for rule in rules for v in rule.check(ctx)]
+
+
+def rows(cfg, spec, monday=MONDAY):
+    """spec: list of (staff_id, district, day offset, shift name) → roster rows."""
+    inst = shift_instances(cfg.shifts, monday, cfg.timezone).set_index(["day", "shift"])
+    out = []
+    for sid, district, day, shift in spec:
+        i = inst.loc[(day, shift)]
+        out.append({"staff_id": sid, "district": district, "date": i["date"], "shift": shift,
+                    "start": i["start"], "end": i["end"], "paid_hours": i["paid_hours"]})
+    return pd.DataFrame(out)
+
+
+def shifts_of(roster, sid):
+    return roster[roster["staff_id"] == sid]
