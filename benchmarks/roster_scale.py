@@ -1,0 +1,134 @@
+"""How the roster MIP scales: model build and solve time, gap, peak memory, HiGHS vs CBC.
+
+    python benchmarks/roster_scale.py                       # the default grid, both solvers
+    python benchmarks/roster_scale.py --cases 50x3x7 400x20x28 --solvers highs --time-limit 600
+    python benchmarks/roster_scale.py --cases example --solvers highs cbc
+
+A case is ``STAFFxDISTRICTSxDAYS`` (a synthetic city from :mod:`roster.scale`,
+generated like the example) or ``example`` (the example city's default week,
+through the real forecast and requirements).  Each case runs in its own
+process so its peak memory (max RSS of the process and, for CBC, of the solver
+child) is its own.  Prints one Markdown row per case and solver; ``--json``
+appends raw results to a file as they arrive (so a long run can be watched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_CASES = ["example", "50x3x7", "100x6x7", "200x10x7", "400x20x7", "50x3x28", "100x6x28", "200x10x28", "400x20x28"]
+
+
+def example_problem(solver: str, time_limit: float):
+    from roster.config import load_config
+    from roster.plan import default_week, forecast_week, load_call_history, load_people, requirements_for_problem
+    from roster.requirements import staffing_requirements
+    from constraints.problem import Problem
+    from forecast.timegrid import week_hours
+
+    cfg = load_config(ROOT / "roster.toml")
+    cfg = cfg.model_copy(update={"solver": cfg.solver.model_copy(update={"name": solver, "time_limit_seconds": time_limit})})
+    staff, leave = load_people(cfg)
+    calls = load_call_history(cfg)
+    monday = default_week(calls, cfg.timezone)
+    fc, _ = forecast_week(calls, cfg, monday, "calls")
+    req = requirements_for_problem(staffing_requirements(fc, cfg), week_hours(monday, cfg.timezone))
+    return Problem.build(cfg, monday, staff, leave, req)
+
+
+def run_one(case: str, solver: str, time_limit: float, gap: float) -> dict:
+    from roster import model as roster_model
+    from roster.scale import make_city
+
+    t0 = time.perf_counter()
+    if case == "example":
+        problem = example_problem(solver, time_limit)
+    else:
+        n, d, days = (int(x) for x in case.split("x"))
+        problem = make_city(n, d, days, solver=solver, time_limit=time_limit, gap=gap)
+    gen_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    res = roster_model.solve(problem, time_limit=time_limit)
+    total = time.perf_counter() - t1
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    short = None
+    if res.status in ("optimal", "feasible"):
+        short = float(sum(v for k, v in res.penalties.items() if k.startswith("coverage")) / problem.config.objective.shortfall_penalty_per_hour)
+    return {
+        "case": case, "solver": solver, "staff": int(len(problem.staff)), "districts": len(problem.config.districts),
+        "days": problem.days, "status": res.status, "objective": res.objective, "bound": res.bound, "gap": res.gap,
+        "generate_s": round(gen_s, 2), "build_s": round(res.build_seconds, 2), "solve_s": round(res.solve_seconds, 2),
+        "total_s": round(total, 2), "build_share": round(res.build_seconds / total, 3) if total else None,
+        "peak_rss_mb": round(self_kb / 1024, 1), "solver_child_rss_mb": round(child_kb / 1024, 1),
+        "variables": res.model_size.get("variables"), "constraints": res.model_size.get("constraints"),
+        "shortfall_hours": short, "time_limit": time_limit, "gap_setting": gap,
+    }
+
+
+def row(r: dict, highs_bound: dict) -> str:
+    gap = "–" if r["gap"] is None else f"{100 * r['gap']:.2f} %"
+    if r["solver"] == "cbc":
+        # PuLP does not return CBC's bound: measure against HiGHS's best bound when known.
+        b = highs_bound.get(r["case"])
+        if r.get("objective") is not None and b is not None:
+            gap = f"≤ {100 * (r['objective'] - b) / r['objective']:.2f} % (vs HiGHS bound)"
+        elif r["status"] == "optimal":
+            gap = f"≤ {100 * r.get('gap_setting', 0.005):.1f} % (CBC's own stop)"
+        else:
+            gap = "unknown"
+    obj = "–" if r["objective"] is None else f"{r['objective']:,.0f}"
+    mem = r["peak_rss_mb"] + (r["solver_child_rss_mb"] if r["solver"] == "cbc" else 0)
+    return (f"| {r['case']} | {r['staff']} | {r['districts']} | {r['days']} | {r['solver']} | {r['status']} | {r['build_s']:.1f} | "
+            f"{r['solve_s']:.1f} | {100 * (r['build_share'] or 0):.0f} % | {gap} | {obj} | {mem:.0f} | {r['variables']:,} | {r['constraints']:,} |")
+
+
+HEADER = ("| case | staff | districts | days | solver | status | build s | solve s | build share | gap | objective | peak MB | variables | constraints |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cases", nargs="+", default=DEFAULT_CASES)
+    ap.add_argument("--solvers", nargs="+", default=["highs", "cbc"], choices=["highs", "cbc"])
+    ap.add_argument("--time-limit", type=float, default=600)
+    ap.add_argument("--gap", type=float, default=0.005)
+    ap.add_argument("--json", type=Path, help="append each result as a JSON line to this file")
+    ap.add_argument("--one", nargs=2, metavar=("CASE", "SOLVER"), help=argparse.SUPPRESS)
+    a = ap.parse_args(argv)
+    if a.one:
+        print(json.dumps(run_one(a.one[0], a.one[1], a.time_limit, a.gap)))
+        return
+    print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}", file=sys.stderr)
+    results, highs_bound = [], {}
+    print(HEADER)
+    for case in a.cases:
+        for solver in a.solvers:
+            cmd = [sys.executable, __file__, "--one", case, solver, "--time-limit", str(a.time_limit), "--gap", str(a.gap)]
+            out = subprocess.run(cmd, capture_output=True, text=True)
+            if out.returncode != 0:
+                print(f"| {case} | | | | {solver} | error: {out.stderr.strip().splitlines()[-1] if out.stderr.strip() else out.returncode} |", flush=True)
+                continue
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            if solver == "highs" and r["bound"] is not None:
+                highs_bound[case] = r["bound"]
+            results.append(r)
+            if a.json:
+                with a.json.open("a") as fh:
+                    fh.write(json.dumps(r) + "\n")
+            print(row(r, highs_bound), flush=True)
+
+
+if __name__ == "__main__":
+    main()
