@@ -250,3 +250,18 @@ def select_model(scores: pd.DataFrame, *, metric: str = "poisson_deviance", leve
         return str(allrows.sort_values([metric, "model"]).iloc[0]["model"])
     sub = sub[sub["district"] != "ALL"]
     return {d: str(g.sort_values([metric, "model"]).iloc[0]["model"]) for d, g in sub.groupby("district")}
+
+
+def choose_model(counts: pd.DataFrame, candidates: Sequence[str] | None = None, *, origins: int = 4,
+                 horizon_days: int = 7, block_hours: int = 8, metric: str = "poisson_deviance",
+                 level: str = "block", per_district: bool = False, common_options: dict | None = None,
+                 ) -> tuple[str | dict[str, str], pd.DataFrame]:
+    """``--model auto``: backtest ``candidates`` (default: the default model and the cheap
+    baselines) and pick by a proper score.  Returns ``(choice, score_table)``; record both in
+    the forecast's metadata."""
+    from forecast.models import DEFAULT_MODEL
+
+    cands = list(candidates or [DEFAULT_MODEL, "seasonal_naive_4w", "historical_average"])
+    table = backtest(counts, cands, origins=origins, horizon_days=horizon_days, block_hours=block_hours,
+                     common_options=common_options)
+    return select_model(table, metric=metric, level=level, per_district=per_district), table

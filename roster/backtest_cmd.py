@@ -1,6 +1,6 @@
 """Implementation of ``roster backtest`` (registered on the typer app in ``roster/cli.py``).
 
-Reads call records, builds the local hourly grid, masks detected feed outages,
+Reads call records (or an hourly-counts file: ``hour_start, district, calls``), builds the local hourly grid, masks detected feed outages,
 runs the rolling-origin backtest of ``forecast.backtest`` and writes
 ``backtest.csv`` atomically into ``out``; prints the district-``ALL`` rows.
 """
@@ -18,7 +18,7 @@ import pandas as pd
 from forecast.aggregate import hourly_counts
 from forecast.backtest import SCORE_COLUMNS, backtest as run_backtest
 from forecast.errors import ForecastInputError
-from forecast.io import load_calls
+from forecast.io import load_calls, load_hourly_counts
 from forecast.models import BASELINES, DEFAULT_MODEL, available_models
 from forecast.outages import mask_outages
 
@@ -36,6 +36,21 @@ def _atomic_csv(df: pd.DataFrame, path: Path) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _is_hourly_counts(path: Path) -> bool:
+    """True when the file has the hourly-counts columns (hour_start, calls) rather than call records."""
+    try:
+        name = path.name.lower()
+        if name.endswith((".parquet", ".pq")):
+            import pyarrow.parquet as pq
+
+            cols = set(pq.read_schema(path).names)
+        else:
+            cols = set(pd.read_csv(path, nrows=0).columns)
+    except Exception:  # noqa: BLE001 - unreadable files get load_calls' clear error
+        return False
+    return {"hour_start", "calls"} <= cols
 
 
 def format_table(table: pd.DataFrame) -> str:
@@ -66,13 +81,16 @@ def backtest(calls: Path, config: Path | None, timezone: str | None, models: lis
     if origins < 1 or horizon_days < 1 or not (1 <= block_hours <= 24):
         raise ForecastInputError("--origins and --horizon-days must be at least 1 and --block-hours between 1 and 24.")
     chosen = list(dict.fromkeys([*(models or [DEFAULT_MODEL]), *BASELINES]))  # baselines always included
-    df = load_calls(calls, timezone, known_districts=known)
-    tz_first = df["timestamp"].min().tz_convert(timezone)
-    tz_last = df["timestamp"].max().tz_convert(timezone)
-    # whole local days only: the first and last days of an export are usually partial
-    start = tz_first.date() + dt.timedelta(days=1)
-    end = tz_last.date()
-    counts = hourly_counts(df, timezone, start=start, end=end, districts=known)
+    if _is_hourly_counts(Path(calls)):
+        counts = load_hourly_counts(calls, timezone, known_districts=known)
+    else:
+        df = load_calls(calls, timezone, known_districts=known)
+        tz_first = df["timestamp"].min().tz_convert(timezone)
+        tz_last = df["timestamp"].max().tz_convert(timezone)
+        # whole local days only: the first and last days of an export are usually partial
+        start = tz_first.date() + dt.timedelta(days=1)
+        end = tz_last.date()
+        counts = hourly_counts(df, timezone, start=start, end=end, districts=known)
     counts, _ = mask_outages(counts)
     table = run_backtest(counts, chosen, origins=origins, horizon_days=horizon_days, block_hours=block_hours,
                          common_options=options)

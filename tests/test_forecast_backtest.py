@@ -83,3 +83,15 @@ def test_select_model():
     assert select_model(table) in ("seasonal_naive", "seasonal_naive_4w")
     with pytest.raises(ValueError):
         select_model(table, metric="mae")
+
+
+def test_choose_model_picks_by_deviance():
+    from forecast.backtest import choose_model
+
+    rng = np.random.default_rng(4)
+    hrs = local_hours(dt.date(2016, 1, 4), 7 * 10, TZ)
+    rate = 1.5 + np.sin(np.arange(len(hrs)) / 24 * 2 * np.pi)
+    counts = pd.DataFrame({"district": "a", "hour_start": hrs, "calls": rng.poisson(rate)})
+    choice, table = choose_model(counts, ["seasonal_naive", "historical_average"], origins=2)
+    assert choice == "historical_average"  # the 1-week naive forecast is much noisier
+    assert set(table["model"]) == {"seasonal_naive", "historical_average"}

@@ -59,3 +59,15 @@ def test_backtest_command_writes_csv(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "poisson_deviance" in out and "backtest.csv" in out
     assert not list((tmp_path / "out").glob(".*tmp"))
+
+
+def test_backtest_command_accepts_hourly_counts(tmp_path):
+    from roster.backtest_cmd import backtest
+
+    hrs = local_hours(dt.date(2016, 1, 4), 7 * 3, TZ)
+    y = np.random.default_rng(1).poisson(1.0, len(hrs))
+    p = tmp_path / "hourly.csv"
+    pd.DataFrame({"hour_start": [h.isoformat() for h in hrs], "district": "a", "calls": y}).to_csv(p, index=False)
+    assert backtest(p, None, TZ, [], 1, 7, 8, tmp_path) == 0
+    table = pd.read_csv(tmp_path / "backtest.csv")
+    assert "poisson_glm" in set(table["model"]) and table["origins"].max() == 1
