@@ -626,3 +626,255 @@ class ForbiddenSuccessions(Rule):
                                          f"{day_label(ctx.problem, d)}; {t} may not follow {s}",
                                          staff_id=sid, when=day_label(ctx.problem, d + 1), amount=1))
         return out
+
+
+# --------------------------------------------------------------------------- valid inequalities
+
+
+def max_work_in_window(length: int, max_run: int | None, min_run: int | None, min_off: int | None) -> int:
+    """Most working days any ``length``-day stretch can hold under the run rules.
+
+    The stretch is a piece of a longer roster: its first and last runs may be
+    cut off by the stretch's ends (so they need not reach a minimum), every run
+    inside it obeys all three limits.  Exact, by dynamic programming over
+    (run kind, run length, still in the first run).
+    """
+    c = max_run if max_run is not None else length
+    mw = min_run or 1
+    mo = min_off or 1
+    if c >= length:
+        return length
+    cap_off = max(mo, 1)
+    # state: (working?, run length capped, first run?) -> most work days so far
+    best = {(True, 1, True): 1, (False, 1, True): 0}
+    for _ in range(1, length):
+        nxt: dict = {}
+        for (working, ln, first), val in best.items():
+            cands = []
+            if working:
+                if ln < c:
+                    cands.append(((True, ln + 1, first), val + 1))
+                if first or ln >= mw:
+                    cands.append(((False, 1, False), val))
+            else:
+                cands.append(((False, min(ln + 1, cap_off), first), val))
+                if first or ln >= mo:
+                    cands.append(((True, 1, False), val + 1))
+            for key, v in cands:
+                if v > nxt.get(key, -1):
+                    nxt[key] = v
+        best = nxt
+    return max(best.values())
+
+
+def window_bounds(max_run: int | None, min_run: int | None, min_off: int | None, longest: int) -> dict[int, int]:
+    """Window lengths whose work bound is not implied by shorter windows (``{length: bound}``).
+
+    A bound ``u(L)`` that equals ``u(a) + u(L - a)`` for some split follows from
+    the two shorter windows, and ``u(L) = L`` says nothing; only the rest are
+    worth a row.
+    """
+    u = {L: max_work_in_window(L, max_run, min_run, min_off) for L in range(1, longest + 1)}
+    out = {}
+    for L in range(2, longest + 1):
+        if u[L] >= L:
+            continue
+        if any(u[a] + u[L - a] <= u[L] for a in range(1, L)):
+            continue
+        out[L] = u[L]
+    return out
+
+
+def add_run_window_cuts(m: ModelContext, rules: list, longest: int = 28) -> int:
+    """Valid inequalities "at most u(L) working days in any L consecutive days" per person.
+
+    The pattern rows of the max-run, min-run and min-days-off rules are each
+    strong on their own, but the LP relaxation does not see what they imply
+    together: with runs of at most 5 days and days off in blocks of 2, a
+    fractional roster may work 5/6 of the days, a real one at most 5 in 7.
+    These rows (bounds from :func:`max_work_in_window`) close that gap.  They
+    only restate the hard rules, so they are skipped in elastic mode, where the
+    hard rules may bend.  Returns the number of rows added.
+    """
+    if m.elastic:
+        return 0
+    problem = m.problem
+    cap = {sid: None for sid in problem.staff["staff_id"]}
+    mw = dict(cap)
+    mo = dict(cap)
+
+    def tighten(target, values, pick):
+        for sid, v in values.items():
+            if v is not None:
+                target[sid] = v if target[sid] is None else pick(target[sid], v)
+
+    for rule in rules:
+        if isinstance(rule, MaxConsecutiveDaysPerPerson):
+            tighten(cap, rule.limits(problem), min)
+        elif isinstance(rule, MinConsecutiveDays):
+            tighten(mw, rule.limits(problem), max)
+        elif isinstance(rule, MinConsecutiveDaysOff):
+            tighten(mo, rule.limits(problem), max)
+        elif getattr(rule, "name", None) == "max_consecutive_days" and m.config.labour.max_consecutive_days is not None:
+            tighten(cap, {sid: m.config.labour.max_consecutive_days for sid in cap}, min)
+    H = problem.days
+    by_day = day_vars(m)
+    added = 0
+    cache: dict[tuple, dict[int, int]] = {}
+    for sid, days in by_day.items():
+        key = (cap[sid], mw[sid], mo[sid])
+        if key[0] is None:
+            continue
+        if key not in cache:
+            cache[key] = window_bounds(*key, longest=min(longest, H))
+        for L, ub in cache[key].items():
+            if L <= key[0] + 1:
+                continue  # the max-run rule's own window (or shorter): already a row
+            for d in range(0, H - L + 1):
+                terms = [(x, 1) for j in range(d, d + L) for x in days.get(j, [])]
+                if sum(1 for j in range(d, d + L) if days.get(j)) <= ub:
+                    continue
+                m.prob += pulp.LpAffineExpression(terms) <= ub
+                added += 1
+    m.constraint_count["run_windows (valid inequalities)"] = added
+    return added
+
+
+def run_automaton(max_run: int | None, min_run: int | None, min_off: int | None):
+    """States and moves of a person's day-by-day work pattern under the three run rules.
+
+    States: ``("W", n, first)`` = working, the run so far ``n`` days long;
+    ``("O", n, first)`` = off for ``n`` days (``n`` capped at the minimum).
+    ``first`` marks the run that began on the horizon's first day, which is never
+    too short (it continues from the week before).  The last run may end at any
+    length (it continues into the next horizon).  Returns ``(states, moves,
+    starts)`` where ``moves[s]`` lists the states ``s`` may be followed by.
+    """
+    mw = max(min_run or 1, 1)
+    mo = max(min_off or 1, 1)
+    top = max_run if max_run is not None else mw
+    states = []
+    moves: dict[tuple, list[tuple]] = {}
+    for first in (True, False):
+        for n in range(1, top + 1):
+            states.append(("W", n, first))
+        for n in range(1, (1 if first else mo) + 1):
+            states.append(("O", n, first))
+    for s in states:
+        kind, n, first = s
+        out = []
+        if kind == "W":
+            if n < top:
+                out.append(("W", n + 1, first))
+            elif max_run is None:
+                out.append(s)  # no maximum: "at least top days" continues
+            if first or n >= mw:
+                out.append(("O", 1, False))
+        else:
+            out.append(s if first else ("O", min(n + 1, mo), False))
+            if first or n >= mo:
+                out.append(("W", 1, False))
+        moves[s] = out
+    starts = [("W", 1, True), ("O", 1, True)]
+    return states, moves, starts
+
+
+def history_state(past_worked: set[int], first_known: int, top: int, mo: int):
+    """The automaton state at the end of day -1 from last week's roster (None if unknown)."""
+    if first_known > -1:
+        return None
+    if -1 in past_worked:
+        n, d = 0, -1
+        while d in past_worked and d >= first_known:
+            n, d = n + 1, d - 1
+        return ("W", min(n, top), d < first_known)
+    n, d = 0, -1
+    while d not in past_worked and d >= first_known:
+        n, d = n + 1, d - 1
+    return ("O", 1, True) if d < first_known else ("O", min(n, mo), False)
+
+
+def add_run_flow(m: ModelContext, rules: list, *, max_states: int = 60) -> int:
+    """Strengthen the run rules with one small network flow per person (an extended formulation).
+
+    Each person's days are a path through :func:`run_automaton`'s states; the
+    path's working states must match the person's day variables.  A path exists
+    exactly when the day pattern obeys the max-run, min-run and min-days-off rules
+    (with the same horizon-edge conventions), so this adds nothing a real roster
+    could not do -- but its LP relaxation is the convex hull of all allowed
+    patterns, far tighter than the pattern rows alone (e.g. with runs of at most
+    5 days and days off in pairs, a fractional roster can no longer work 5/6 of
+    the days).  Flows are continuous: integral day variables force a path.
+    Skipped in elastic mode (the hard rules may bend there).  Returns the number
+    of flow variables added.
+    """
+    if m.elastic:
+        return 0
+    problem = m.problem
+    ids = list(problem.staff["staff_id"])
+    cap = dict.fromkeys(ids)
+    mw = dict.fromkeys(ids)
+    mo = dict.fromkeys(ids)
+
+    def tighten(target, values, pick):
+        for sid, v in values.items():
+            if v is not None and sid in target:
+                target[sid] = v if target[sid] is None else pick(target[sid], v)
+
+    for rule in rules:
+        if isinstance(rule, MaxConsecutiveDaysPerPerson):
+            tighten(cap, rule.limits(problem), min)
+        elif isinstance(rule, MinConsecutiveDays):
+            tighten(mw, rule.limits(problem), max)
+        elif isinstance(rule, MinConsecutiveDaysOff):
+            tighten(mo, rule.limits(problem), max)
+        elif getattr(rule, "name", None) == "max_consecutive_days" and m.config.labour.max_consecutive_days is not None:
+            tighten(cap, dict.fromkeys(ids, m.config.labour.max_consecutive_days), min)
+    H = problem.days
+    views = person_views(m)
+    added = 0
+    autos: dict[tuple, tuple] = {}
+    for sid in ids:
+        key = (cap[sid], mw[sid], mo[sid])
+        if (key[0] is None or key[0] >= H) and (key[1] or 1) <= 1 and (key[2] or 1) <= 1:
+            continue  # no run rule binds this person
+        if key not in autos:
+            autos[key] = run_automaton(*key)
+        states, moves, starts = autos[key]
+        if len(states) > max_states:
+            continue
+        view = views[sid]
+        top = key[0] if key[0] is not None else max(key[1] or 1, 1)
+        hist = history_state(view.past_worked, view.first_known, top, max(key[2] or 1, 1)) if view.first_known < 0 else None
+        day0 = moves[hist] if hist is not None and hist in moves else starts
+        # inflow[s] at the current day: expression terms of the flow reaching state s
+        inflow: dict[tuple, list] = {}
+        for s in day0:
+            v = m.new_var("run")
+            inflow.setdefault(s, []).append((v, 1))
+            added += 1
+        m.prob += pulp.LpAffineExpression([t for ts in inflow.values() for t in ts]) == 1
+        for d in range(H):
+            xs = view.value(d)
+            work = [t for s, ts in inflow.items() if s[0] == "W" for t in ts]
+            link = work + [(x, -1) for x in xs]
+            if not xs:
+                # no candidate that day: no working state may be reached
+                if work:
+                    m.prob += pulp.LpAffineExpression(work) == 0
+            else:
+                m.prob += pulp.LpAffineExpression(link) == 0
+            if d == H - 1:
+                break
+            nxt: dict[tuple, list] = {}
+            for s, ts in inflow.items():
+                outs = []
+                for t in moves[s]:
+                    v = m.new_var("run")
+                    outs.append((v, 1))
+                    nxt.setdefault(t, []).append((v, 1))
+                    added += 1
+                m.prob += pulp.LpAffineExpression(ts + [(v, -1) for v, _ in outs]) == 0
+            inflow = nxt
+    m.constraint_count["run_flow (extended formulation)"] = added
+    return added

@@ -62,8 +62,77 @@ def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = 
     m = ModelContext(problem, cand, elastic=elastic)
     for rule in rules:
         rule.apply(m)
+    # Strengthening implied by the run rules together (none in elastic mode).
+    from constraints.sequences import add_run_flow
+
+    add_run_flow(m, rules)
     m.finish()
     return m
+
+
+class BulkHiGHS(pulp.HiGHS):
+    """PuLP's HiGHS interface, but the model is handed to highspy in one ``passModel``.
+
+    PuLP 3.3 adds every column and row with its own ``addCol``/``addRow`` call,
+    which dominates the time for models with 10^5+ rows.  Here the columns and a
+    row-wise matrix are gathered into arrays first.  The objective's constant
+    (e.g. the weight of every on-request, paid unless met) is passed as HiGHS's
+    ``offset``, so the solver's objective and best bound are in the same units
+    as ``pulp.value(prob.objective)`` (PuLP drops it, which made the reported
+    bound low by that constant).  Everything else -- options, status mapping,
+    reading values back -- is PuLP's.
+    """
+
+    def buildSolverModel(self, lp):
+        import highspy
+
+        inf = highspy.kHighsInf
+        sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
+        variables = lp.variables()
+        n = len(variables)
+        lower = np.empty(n)
+        upper = np.empty(n)
+        integer = np.zeros(n, dtype=bool)
+        for i, var in enumerate(variables):
+            var.index = i
+            lower[i] = -inf if var.lowBound is None else var.lowBound
+            upper[i] = inf if var.upBound is None else var.upBound
+            integer[i] = var.cat == pulp.LpInteger
+        cost = np.zeros(n)
+        for var, coef in lp.objective.items():
+            cost[var.index] = sign * coef
+        starts = [0]
+        index: list[int] = []
+        value: list[float] = []
+        row_lower, row_upper = [], []
+        for i, con in enumerate(lp._constraints.values()):
+            con.index = i
+            for var, coef in con.items():
+                if coef != 0:
+                    index.append(var.index)
+                    value.append(coef)
+            starts.append(len(index))
+            lb, ub = con.getLb(), con.getUb()
+            row_lower.append(-inf if lb is None else lb)
+            row_upper.append(inf if ub is None else ub)
+        model = highspy.HighsLp()
+        model.num_col_ = n
+        model.num_row_ = len(row_lower)
+        model.col_cost_ = cost
+        model.col_lower_ = lower
+        model.col_upper_ = upper
+        model.row_lower_ = np.asarray(row_lower, dtype=float)
+        model.row_upper_ = np.asarray(row_upper, dtype=float)
+        model.offset_ = sign * float(lp.objective.constant or 0.0)
+        model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        model.a_matrix_.num_col_ = n
+        model.a_matrix_.num_row_ = len(row_lower)
+        model.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
+        model.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+        model.a_matrix_.value_ = np.asarray(value, dtype=float)
+        if self.mip and integer.any():
+            model.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous for f in integer]
+        lp.solverModel.passModel(model)
 
 
 def _solver(cfg, *, time_limit: float | None = None, msg: bool = False):
@@ -71,7 +140,7 @@ def _solver(cfg, *, time_limit: float | None = None, msg: bool = False):
     limit = time_limit if time_limit is not None else s.time_limit_seconds
     if s.name == "cbc":
         return pulp.PULP_CBC_CMD(msg=msg, timeLimit=limit, gapRel=s.relative_gap, threads=s.threads, options=[f"randomSeed {s.seed}", f"randomCbcSeed {s.seed}"])
-    return pulp.HiGHS(msg=msg, timeLimit=limit, gapRel=s.relative_gap, threads=s.threads, random_seed=s.seed)
+    return BulkHiGHS(msg=msg, timeLimit=limit, gapRel=s.relative_gap, threads=s.threads, random_seed=s.seed)
 
 
 def solve_model(m: ModelContext, *, time_limit: float | None = None, msg: bool = False) -> tuple[str, float | None, float | None, float]:
