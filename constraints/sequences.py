@@ -118,11 +118,12 @@ def previous_rows(problem) -> pd.DataFrame | None:
 
 
 def known_start(problem) -> int:
-    """First day whose work is known: 0 without last week's roster, else the first day it covers."""
+    """First day whose work is known: 0 without last week's roster; with it, the week before the
+    horizon (a day of that week without a row for a person is a day off), or earlier if it has earlier rows."""
     p = previous_rows(problem)
-    if p is None or p.empty:
+    if p is None:
         return 0
-    return int(min(p["day"].min(), -1))
+    return int(min(p["day"].min(), -7)) if not p.empty else -7
 
 
 class DayView:
