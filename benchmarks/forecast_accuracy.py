@@ -48,13 +48,20 @@ MONTCO_OUTAGES = [("2015-12-17 22:48", "2015-12-18 05:27"), ("2015-12-18 22:31",
 MODELS = ["poisson_glm", "seasonal_naive", "seasonal_naive_4w", "historical_average", "prophet"]
 
 
-def montco_counts(path: Path, n_districts: int = 20) -> pd.DataFrame:
+CRISIS_PROXY = ("EMS: ALTERED MENTAL STATUS", "EMS: OVERDOSE", "EMS: ASSAULT VICTIM", "EMS: POISONING")
+
+
+def montco_counts(path: Path, n_districts: int = 20, series: str = "ems") -> pd.DataFrame:
     raw = pd.read_csv(path, dtype=str)
     ext = raw["desc"].str.extract(r"(\d{4}-\d{2}-\d{2}) @ (\d{2}:\d{2}:\d{2})")
     event = (ext[0] + " " + ext[1]).where(ext[0].notna(), raw["timeStamp"])
     raw = raw.assign(event=event)
     raw = raw.drop_duplicates(subset=["title", "event", "twp", "addr"], keep="first")
-    ems = raw[raw["title"].str.startswith("EMS:") & raw["twp"].notna()].reset_index(drop=True)
+    if series == "crisis":  # sparse crisis proxy: overdose, altered mental status, assault, poisoning
+        keep = raw["title"].isin(CRISIS_PROXY)
+    else:
+        keep = raw["title"].str.startswith("EMS:")
+    ems = raw[keep & raw["twp"].notna()].reset_index(drop=True)
     top = ems["twp"].value_counts().head(n_districts).index.tolist()
     ems = ems[ems["twp"].isin(top)].reset_index(drop=True)
     ts = parse_timestamps(ems["event"], MONTCO_TZ, path=path, column="desc")
@@ -101,6 +108,8 @@ def main(argv=None) -> int:
     ap.add_argument("--origins", type=int, default=8)
     ap.add_argument("--block-hours", type=int, default=8)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--series", choices=["ems", "crisis"], default="ems",
+                    help="montco only: all EMS calls (default) or the sparse crisis proxy")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
@@ -108,7 +117,7 @@ def main(argv=None) -> int:
     common = {}
     models: dict = {m: m for m in args.models}
     if args.dataset == "montco":
-        counts = montco_counts(args.path)
+        counts = montco_counts(args.path, series=args.series)
         detected = detect_outages(counts)
         print("detected outages:", "; ".join(o.describe() for o in detected) or "none")
         counts = mask_windows(counts, MONTCO_OUTAGES)
