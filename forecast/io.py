@@ -45,7 +45,8 @@ from forecast.errors import ForecastInputError, row_number
 log = logging.getLogger("forecast")
 
 MIN_HISTORY = pd.Timedelta(days=14)
-_OFFSET_RE = r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)\s*$"
+# a UTC offset must follow a clock time (so the "-05" of a bare date "2016-01-05" is not one)
+_OFFSET_RE = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)\s*$"
 
 
 def _check_timezone(timezone: str) -> None:

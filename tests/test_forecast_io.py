@@ -122,3 +122,13 @@ def test_hourly_counts_file(tmp_path):
         load_hourly_counts(_write(tmp_path, bad, header="hour_start,district,calls"), TZ)
     with pytest.raises(ForecastInputError, match="more than once"):
         load_hourly_counts(_write(tmp_path, lines + [lines[0]], header="hour_start,district,calls"), TZ)
+
+
+def test_bare_dates_are_local_midnight_not_utc_offsets():
+    from forecast.io import parse_timestamps
+
+    s = pd.Series(["2016-01-05", "2016-01-05T15:00:00Z", "2016-01-05T10:00:00+0100"])
+    out = parse_timestamps(s, TZ)
+    assert out[0] == pd.Timestamp("2016-01-05 00:00", tz=TZ)
+    assert out[1] == pd.Timestamp("2016-01-05 10:00", tz=TZ)
+    assert out[2] == pd.Timestamp("2016-01-05 04:00", tz=TZ)
