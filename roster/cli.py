@@ -8,6 +8,12 @@ violations.  Logs never carry staff names.
 
 from __future__ import annotations
 
+import os
+
+# Small model fits are slower, not faster, with multi-threaded BLAS on a shared
+# machine; users can still set their own value.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import json
 import logging
 import sys
@@ -225,7 +231,7 @@ def forecast(
         fc = fc.copy()
         fc["hour_start"] = iso(fc["hour_start"])
         written = write_outputs(out, {"forecast.csv": fc, "forecast_meta.json": meta})
-        typer.echo(f"Forecast for the week of {monday} with {cfg.forecast.model}: {fc['mean'].sum():.0f} calls expected; wrote {', '.join(map(str, written))}")
+        typer.echo(f"Forecast for the week of {monday} with {meta['model']}: {fc['mean'].sum():.0f} calls expected; wrote {', '.join(map(str, written))}")
         return EXIT_OK
 
     _run(go)

@@ -118,8 +118,17 @@ class Service(_Strict):
 
 
 class Forecast(_Strict):
-    model: str = "seasonal_naive_4w"
+    model: str = "poisson_glm"
     quantiles: list[float] = Field(default_factory=lambda: [0.1, 0.5, 0.9])
+
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, value: str) -> str:
+        from forecast.models import available_models
+
+        if value != "auto" and value not in available_models():
+            raise ValueError(f"'{value}' is not a forecast model; use 'auto' or one of {available_models()}")
+        return value
 
     @field_validator("quantiles")
     @classmethod

@@ -25,6 +25,7 @@ from forecast.aggregate import hourly_counts
 from forecast.errors import ForecastInputError
 from forecast.io import load_calls
 from forecast.models import get_model
+from forecast.outages import mask_outages
 from forecast.timegrid import local_midnight, week_hours
 from roster import model as roster_model
 from roster.config import Config
@@ -79,14 +80,32 @@ def forecast_week(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str)
             "(more is better). Choose a later --week or add older call records."
         )
     history = hourly_counts(before, tz, end=start, districts=cfg.district_names)
+    history, outages = mask_outages(history)
     hours = week_hours(monday, tz)
-    model = get_model(cfg.forecast.model)
+    options = {"holidays_country": cfg.city.holidays_country, "holidays_subdivision": cfg.city.holidays_subdivision}
+    name = cfg.forecast.model
+    meta: dict = {}
+    if name == "auto":
+        # Pick the model by a rolling-origin backtest on this history (a proper score, never MAE).
+        from forecast.backtest import choose_model
+
+        choice, table = choose_model(history, common_options=options)
+        name = choice
+        all_rows = table[(table["district"] == "ALL") & (table["level"] == "block")]
+        meta["auto"] = {
+            "chosen": choice,
+            "by": "block poisson_deviance over 4 weekly origins",
+            "scores": {r.model: round(float(r.poisson_deviance), 5) for r in all_rows.itertuples()},
+        }
+    model = get_model(name, **options)
     fc = model.fit(history).predict(hours, quantiles=cfg.forecast.quantiles)
     meta = {
-        "model": cfg.forecast.model,
+        "model": name,
+        **meta,
         "history_start": pd.Timestamp(before["timestamp"].min()).isoformat(),
         "history_end": pd.Timestamp(before["timestamp"].max()).isoformat(),
         "history_calls": int(len(before)),
+        "masked_outages": [o.describe() for o in outages],
     }
     return fc, meta
 
