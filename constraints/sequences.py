@@ -831,49 +831,76 @@ def add_run_flow(m: ModelContext, rules: list, *, max_states: int = 60) -> int:
             tighten(mo, rule.limits(problem), max)
         elif getattr(rule, "name", None) == "max_consecutive_days" and m.config.labour.max_consecutive_days is not None:
             tighten(cap, dict.fromkeys(ids, m.config.labour.max_consecutive_days), min)
+    wk_cap = dict.fromkeys(ids)
+    for rule in rules:
+        if isinstance(rule, MaxWeekends):
+            tighten(wk_cap, rule.limits(problem), min)
     H = problem.days
+    n_weekends = len(weekends(problem))
+    weekday = [(problem.monday + dt.timedelta(days=d)).weekday() for d in range(H)]
     views = person_views(m)
     added = 0
     autos: dict[tuple, tuple] = {}
     for sid in ids:
         key = (cap[sid], mw[sid], mo[sid])
-        if (key[0] is None or key[0] >= H) and (key[1] or 1) <= 1 and (key[2] or 1) <= 1:
-            continue  # no run rule binds this person
+        wcap = wk_cap[sid]
+        if wcap is not None and wcap >= n_weekends:
+            wcap = None
+        if (key[0] is None or key[0] >= H) and (key[1] or 1) <= 1 and (key[2] or 1) <= 1 and wcap is None:
+            continue  # no run or weekend rule binds this person
         if key not in autos:
             autos[key] = run_automaton(*key)
         states, moves, starts = autos[key]
-        if len(states) > max_states:
-            continue
+        if len(states) * ((wcap or 0) + 1) > max_states:
+            wcap = None  # too many states with the weekend count: runs only
+            if len(states) > max_states:
+                continue
         view = views[sid]
         top = key[0] if key[0] is not None else max(key[1] or 1, 1)
         hist = history_state(view.past_worked, view.first_known, top, max(key[2] or 1, 1)) if view.first_known < 0 else None
         day0 = moves[hist] if hist is not None and hist in moves else starts
+
+        # Composite state: (run state, weekends worked so far) when the weekend cap binds.
+        def counted(prev, base, d):
+            if wcap is None:
+                return 0
+            if base[0] != "W":
+                return 0
+            if weekday[d] == 5 or (weekday[d] == 6 and (d == 0 or prev is None or prev[0] != "W")):
+                return 1
+            return 0
+
         # inflow[s] at the current day: expression terms of the flow reaching state s
         inflow: dict[tuple, list] = {}
-        for s in day0:
+        for b in day0:
+            used = counted(None, b, 0)
+            if wcap is not None and used > wcap:
+                continue
             v = m.new_var("run")
-            inflow.setdefault(s, []).append((v, 1))
+            inflow.setdefault((b, used), []).append((v, 1))
             added += 1
         m.prob += pulp.LpAffineExpression([t for ts in inflow.values() for t in ts]) == 1
         for d in range(H):
             xs = view.value(d)
-            work = [t for s, ts in inflow.items() if s[0] == "W" for t in ts]
-            link = work + [(x, -1) for x in xs]
+            work = [t for s, ts in inflow.items() if s[0][0] == "W" for t in ts]
             if not xs:
                 # no candidate that day: no working state may be reached
                 if work:
                     m.prob += pulp.LpAffineExpression(work) == 0
             else:
-                m.prob += pulp.LpAffineExpression(link) == 0
+                m.prob += pulp.LpAffineExpression(work + [(x, -1) for x in xs]) == 0
             if d == H - 1:
                 break
             nxt: dict[tuple, list] = {}
-            for s, ts in inflow.items():
+            for (b, used), ts in inflow.items():
                 outs = []
-                for t in moves[s]:
+                for t in moves[b]:
+                    u = used + counted(b, t, d + 1)
+                    if wcap is not None and u > wcap:
+                        continue
                     v = m.new_var("run")
                     outs.append((v, 1))
-                    nxt.setdefault(t, []).append((v, 1))
+                    nxt.setdefault((t, u), []).append((v, 1))
                     added += 1
                 m.prob += pulp.LpAffineExpression(ts + [(v, -1) for v, _ in outs]) == 0
             inflow = nxt
