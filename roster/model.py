@@ -134,6 +134,21 @@ class BulkHiGHS(pulp.HiGHS):
             model.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous for f in integer]
         lp.solverModel.passModel(model)
 
+    # HiGHS keeps one thread pool per process, sized by the first solve; a later
+    # solve asking for another thread count fails ("global scheduler already
+    # initialised") and returns no solution.  Reset the pool when the count changes.
+    _threads_in_use: int | None = None
+
+    def callSolver(self, lp):
+        import highspy
+
+        wanted = self.threads
+        if BulkHiGHS._threads_in_use is not None and wanted is not None and wanted != BulkHiGHS._threads_in_use:
+            highspy.Highs.resetGlobalScheduler(True)
+        if wanted is not None:
+            BulkHiGHS._threads_in_use = wanted
+        lp.solverModel.run()
+
 
 def _solver(cfg, *, time_limit: float | None = None, msg: bool = False):
     s = cfg.solver
