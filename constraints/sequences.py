@@ -629,116 +629,7 @@ class ForbiddenSuccessions(Rule):
         return out
 
 
-# --------------------------------------------------------------------------- valid inequalities
-
-
-def max_work_in_window(length: int, max_run: int | None, min_run: int | None, min_off: int | None) -> int:
-    """Most working days any ``length``-day stretch can hold under the run rules.
-
-    The stretch is a piece of a longer roster: its first and last runs may be
-    cut off by the stretch's ends (so they need not reach a minimum), every run
-    inside it obeys all three limits.  Exact, by dynamic programming over
-    (run kind, run length, still in the first run).
-    """
-    c = max_run if max_run is not None else length
-    mw = min_run or 1
-    mo = min_off or 1
-    if c >= length:
-        return length
-    cap_off = max(mo, 1)
-    # state: (working?, run length capped, first run?) -> most work days so far
-    best = {(True, 1, True): 1, (False, 1, True): 0}
-    for _ in range(1, length):
-        nxt: dict = {}
-        for (working, ln, first), val in best.items():
-            cands = []
-            if working:
-                if ln < c:
-                    cands.append(((True, ln + 1, first), val + 1))
-                if first or ln >= mw:
-                    cands.append(((False, 1, False), val))
-            else:
-                cands.append(((False, min(ln + 1, cap_off), first), val))
-                if first or ln >= mo:
-                    cands.append(((True, 1, False), val + 1))
-            for key, v in cands:
-                if v > nxt.get(key, -1):
-                    nxt[key] = v
-        best = nxt
-    return max(best.values())
-
-
-def window_bounds(max_run: int | None, min_run: int | None, min_off: int | None, longest: int) -> dict[int, int]:
-    """Window lengths whose work bound is not implied by shorter windows (``{length: bound}``).
-
-    A bound ``u(L)`` that equals ``u(a) + u(L - a)`` for some split follows from
-    the two shorter windows, and ``u(L) = L`` says nothing; only the rest are
-    worth a row.
-    """
-    u = {L: max_work_in_window(L, max_run, min_run, min_off) for L in range(1, longest + 1)}
-    out = {}
-    for L in range(2, longest + 1):
-        if u[L] >= L:
-            continue
-        if any(u[a] + u[L - a] <= u[L] for a in range(1, L)):
-            continue
-        out[L] = u[L]
-    return out
-
-
-def add_run_window_cuts(m: ModelContext, rules: list, longest: int = 28) -> int:
-    """Valid inequalities "at most u(L) working days in any L consecutive days" per person.
-
-    The pattern rows of the max-run, min-run and min-days-off rules are each
-    strong on their own, but the LP relaxation does not see what they imply
-    together: with runs of at most 5 days and days off in blocks of 2, a
-    fractional roster may work 5/6 of the days, a real one at most 5 in 7.
-    These rows (bounds from :func:`max_work_in_window`) close that gap.  They
-    only restate the hard rules, so they are skipped in elastic mode, where the
-    hard rules may bend.  Returns the number of rows added.
-    """
-    if m.elastic:
-        return 0
-    problem = m.problem
-    cap = {sid: None for sid in problem.staff["staff_id"]}
-    mw = dict(cap)
-    mo = dict(cap)
-
-    def tighten(target, values, pick):
-        for sid, v in values.items():
-            if v is not None:
-                target[sid] = v if target[sid] is None else pick(target[sid], v)
-
-    for rule in rules:
-        if isinstance(rule, MaxConsecutiveDaysPerPerson):
-            tighten(cap, rule.limits(problem), min)
-        elif isinstance(rule, MinConsecutiveDays):
-            tighten(mw, rule.limits(problem), max)
-        elif isinstance(rule, MinConsecutiveDaysOff):
-            tighten(mo, rule.limits(problem), max)
-        elif getattr(rule, "name", None) == "max_consecutive_days" and m.config.labour.max_consecutive_days is not None:
-            tighten(cap, {sid: m.config.labour.max_consecutive_days for sid in cap}, min)
-    H = problem.days
-    by_day = day_vars(m)
-    added = 0
-    cache: dict[tuple, dict[int, int]] = {}
-    for sid, days in by_day.items():
-        key = (cap[sid], mw[sid], mo[sid])
-        if key[0] is None:
-            continue
-        if key not in cache:
-            cache[key] = window_bounds(*key, longest=min(longest, H))
-        for L, ub in cache[key].items():
-            if L <= key[0] + 1:
-                continue  # the max-run rule's own window (or shorter): already a row
-            for d in range(0, H - L + 1):
-                terms = [(x, 1) for j in range(d, d + L) for x in days.get(j, [])]
-                if sum(1 for j in range(d, d + L) if days.get(j)) <= ub:
-                    continue
-                m.prob += pulp.LpAffineExpression(terms) <= ub
-                added += 1
-    m.constraint_count["run_windows (valid inequalities)"] = added
-    return added
+# --------------------------------------------------------------------------- extended formulation
 
 
 def run_automaton(max_run: int | None, min_run: int | None, min_off: int | None):
@@ -904,5 +795,5 @@ def add_run_flow(m: ModelContext, rules: list, *, max_states: int = 60) -> int:
                     added += 1
                 m.prob += pulp.LpAffineExpression(ts + [(v, -1) for v, _ in outs]) == 0
             inflow = nxt
-    m.constraint_count["run_flow (extended formulation)"] = added
+    m.constraint_count["run_flow (extended formulation; flow variables)"] = added
     return added

@@ -265,3 +265,37 @@ def test_total_hours_check():
 def test_unknown_rule_setting_is_named():
     with pytest.raises(InputError, match="rules.min_consecutive_days.minimum"):
         config({"min_consecutive_days": {"minimum": 2}})
+
+
+# ----------------------------------------------------------------------------- the run automaton (extended formulation)
+
+def _pattern_ok(bits, max_run, min_run, min_off):
+    """The run rules with the horizon-edge conventions, by direct run inspection."""
+    H = len(bits)
+    runs, start = [], 0
+    for d in range(1, H + 1):
+        if d == H or bits[d] != bits[start]:
+            runs.append((bits[start], start, d - 1))
+            start = d
+    for work, a, b in runs:
+        n = b - a + 1
+        edge = a == 0 or b == H - 1
+        if work and n > max_run:
+            return False
+        if not edge and ((work and n < min_run) or (not work and n < min_off)):
+            return False
+    return True
+
+
+@pytest.mark.parametrize("limits", [(3, 2, 2), (2, 1, 3), (4, 3, 1), (1, 1, 2)])
+def test_run_automaton_accepts_exactly_the_allowed_patterns(limits):
+    from itertools import product
+
+    from constraints.sequences import run_automaton
+
+    states, moves, starts = run_automaton(*limits)
+    for bits in product((0, 1), repeat=9):
+        reach = {s for s in starts if (s[0] == "W") == bool(bits[0])}
+        for b in bits[1:]:
+            reach = {t for s in reach for t in moves[s] if (t[0] == "W") == bool(b)}
+        assert bool(reach) == _pattern_ok(bits, *limits), bits
