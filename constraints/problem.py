@@ -96,7 +96,10 @@ def covered_hours(start: pd.Series, end: pd.Series, hours: pd.DatetimeIndex, *, 
     pos = {v: i for i, v in enumerate(h_utc)}
     wall = None
     if wrap:
-        wall = {(ts.weekday(), ts.hour, ts.minute): i for i, ts in enumerate(hours)}
+        # First occurrence: over a multi-week horizon the spill wraps to the first Monday.
+        wall = {}
+        for i, ts in enumerate(hours):
+            wall.setdefault((ts.weekday(), ts.hour, ts.minute), i)
     for r, (a, b) in enumerate(zip(s, e)):
         t = a - (a % 3600)
         if t < a:

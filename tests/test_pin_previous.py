@@ -222,3 +222,16 @@ def test_example_sick_call_pin_and_next_week_with_previous(tmp_path):
     assert json.loads((out3 / "summary.json").read_text())["planned_as_repeating_week"] is False
     check = runner.invoke(app, ["check", str(out3 / "roster.csv"), "--config", str(cfg2), "--previous", str(out2 / "roster.csv")])
     assert check.exit_code == 0, check.output
+
+
+def test_multi_week_horizon_wraps_the_last_sunday_night_to_the_first_monday():
+    """Over 14 days, the last night's hours past the horizon cover day 0's early hours (not day 7's)."""
+    from constraints.problem import covered_hours
+    from forecast.timegrid import local_hours
+
+    c = cfg_with()
+    hours = local_hours(MONDAY, 14, c.timezone)
+    start = pd.Series([local_midnight(MONDAY + dt.timedelta(days=13), c.timezone) + pd.Timedelta(hours=23)])
+    end = start + pd.Timedelta(hours=8)
+    cov = covered_hours(start, end, hours, wrap=True)
+    assert set(cov["hour"]) == {len(hours) - 1, *range(0, 7)}
