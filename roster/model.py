@@ -8,7 +8,10 @@ time and solve time are measured separately.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -70,6 +73,24 @@ def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = 
     return m
 
 
+@contextlib.contextmanager
+def _stdout_silenced(active: bool):
+    """Send file descriptor 1 to /dev/null for the duration (C-level output too)."""
+    if not active:
+        yield
+        return
+    sys.stdout.flush()
+    saved = os.dup(1)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+
+
 class BulkHiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, but the model is handed to highspy in one ``passModel``.
 
@@ -82,6 +103,12 @@ class BulkHiGHS(pulp.HiGHS):
     bound low by that constant).  Everything else -- options, status mapping,
     reading values back -- is PuLP's.
     """
+
+    def createAndConfigureSolver(self, lp):
+        # highspy prints its banner to the process's stdout when a Highs object
+        # is made, before any option can silence it; keep it off the CLI's output.
+        with _stdout_silenced(not self.msg):
+            super().createAndConfigureSolver(lp)
 
     def buildSolverModel(self, lp):
         import highspy
