@@ -19,8 +19,7 @@ def cfg_with(rules: dict | None = None, **overrides):
     """Small two-district config without a city-wide supervisor, plus optional [rules]."""
     base = {"supervision.min_supervisors_citywide": 0}
     base.update(overrides)
-    if rules:
-        base["rules"] = rules
+    base["rules"] = rules or {}  # exactly these optional rules, whatever roster.toml enables
     return small_config(**base)
 
 
