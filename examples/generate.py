@@ -494,6 +494,33 @@ def make_time_off(staff: pd.DataFrame, seed: int = DEFAULT_SEED) -> pd.DataFrame
     return out.assign(_k=key).sort_values(["_k", "staff_id"], kind="stable").drop(columns="_k").reset_index(drop=True)
 
 
+def make_requests(staff: pd.DataFrame, time_off: pd.DataFrame, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """Staff wishes for the plan week and the next: days off and preferred shifts.
+
+    ``staff_id,date,shift,kind,weight``: ``off`` with an empty shift asks for the
+    whole day off (a school event, a study day), ``off`` with a shift asks not to
+    work that shift, ``on`` asks for a shift (a late start after a night class).
+    Weights 1-5 are what an unmet wish costs, in the units of the objective
+    (dollars); nobody on leave that day asks.
+    """
+    rng = np.random.default_rng([seed, 4])
+    on_leave = set(time_off["staff_id"])
+    ids = [s for s in staff["staff_id"] if s not in on_leave]
+    picked = rng.choice(ids, size=16, replace=False).tolist()
+    shifts = ["early", "day", "late", "evening"]
+    rows = []
+    for i, sid in enumerate(picked):
+        date = PLAN_WEEK + dt.timedelta(days=int(rng.integers(0, 14)))
+        if i % 3 == 0:
+            rows.append((sid, date.isoformat(), "", "off", int(rng.integers(2, 6)) * 10))
+        elif i % 3 == 1:
+            rows.append((sid, date.isoformat(), str(rng.choice(shifts)), "off", int(rng.integers(1, 4)) * 10))
+        else:
+            rows.append((sid, date.isoformat(), str(rng.choice(shifts)), "on", int(rng.integers(1, 4)) * 10))
+    out = pd.DataFrame(rows, columns=["staff_id", "date", "shift", "kind", "weight"])
+    return out.sort_values(["date", "staff_id"], kind="stable").reset_index(drop=True)
+
+
 def sizing_summary(staff: pd.DataFrame, time_off: pd.DataFrame, seed: int = DEFAULT_SEED) -> pd.DataFrame:
     """Per seat: required staff-hours in the plan week vs contracted hours, before and after leave.
 
@@ -550,10 +577,12 @@ def _write_atomic(path: Path, text: str) -> None:
 def generate(seed: int = DEFAULT_SEED) -> dict[str, str]:
     """File name -> CSV text for the whole example city (pure)."""
     staff = make_staff(seed)
+    time_off = make_time_off(staff, seed)
     return {
         "calls.csv": to_csv_text(make_calls(seed)),
         "staff.csv": to_csv_text(staff),
-        "time_off.csv": to_csv_text(make_time_off(staff, seed)),
+        "time_off.csv": to_csv_text(time_off),
+        "requests.csv": to_csv_text(make_requests(staff, time_off, seed)),
     }
 
 

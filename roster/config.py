@@ -48,6 +48,7 @@ class Data(_Strict):
     calls: Path
     staff: Path
     time_off: Path | None = None
+    requests: Path | None = None
 
 
 class District(_Strict):
@@ -265,6 +266,7 @@ def parse_config(raw: dict, *, where: str = "roster.toml", base: Path | None = N
                 "calls": (base / cfg.data.calls).resolve(),
                 "staff": (base / cfg.data.staff).resolve(),
                 "time_off": (base / cfg.data.time_off).resolve() if cfg.data.time_off else None,
+                "requests": (base / cfg.data.requests).resolve() if cfg.data.requests else None,
             }
         )
         cfg = cfg.model_copy(update={"data": data, "source": base})

@@ -203,3 +203,37 @@ def load_roster(path: Path, cfg, what: str = "Roster") -> pd.DataFrame:
     for col in ("staff_id", "district", "shift"):
         out[col] = out[col].str.strip()
     return out
+
+
+REQUEST_COLUMNS = ["staff_id", "date", "shift", "kind", "weight"]
+
+
+def load_requests(path: Path | None, cfg, staff_ids) -> pd.DataFrame:
+    """Staff requests → ``staff_id, date, shift, kind, weight`` (``shift`` empty = the whole day).
+
+    ``kind`` is ``on`` (wants to work it) or ``off`` (wants it off); ``weight``
+    (default 1) is what an unmet request costs in the objective.
+    """
+    if path is None:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in REQUEST_COLUMNS})
+    path = Path(path)
+    raw = read_csv(path, ["staff_id", "date", "kind"], "Requests")
+    known = set(staff_ids)
+    rows = []
+    for i, r in raw.iterrows():
+        sid = r["staff_id"].strip()
+        if sid not in known:
+            raise InputError(f"{path}, row {_row(i)}: staff_id {sid} is not in the staff file; fix the id or add the person.")
+        try:
+            day = dt.date.fromisoformat(r["date"].strip())
+        except ValueError:
+            raise InputError(f"{path}, row {_row(i)}: date '{r['date']}' is not a date (YYYY-MM-DD).") from None
+        shift = str(r.get("shift", "")).strip()
+        if shift and shift not in cfg.shifts:
+            raise InputError(f"{path}, row {_row(i)}: shift '{shift}' is not defined in roster.toml; use one of {sorted(cfg.shifts)} or leave it empty for the whole day.")
+        kind = r["kind"].strip().lower()
+        if kind not in ("on", "off"):
+            raise InputError(f"{path}, row {_row(i)}: kind is '{r['kind']}'; write on (wants to work it) or off (wants it off).")
+        weight = _number(r.get("weight", "") or "1", path, i, "weight")
+        rows.append({"staff_id": sid, "date": day, "shift": shift, "kind": kind, "weight": weight})
+    return pd.DataFrame(rows, columns=REQUEST_COLUMNS)

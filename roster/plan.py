@@ -18,6 +18,7 @@ import pandas as pd
 
 from constraints import RosterContext, default_rules
 from constraints.coverage import Coverage
+from constraints.requests import ShiftRequests
 from constraints.floating import prepare_staff
 from constraints.pinning import PinnedShifts, PreviousWeekRest, pin_changes, pin_summary
 from constraints.problem import Problem
@@ -33,7 +34,7 @@ from roster.diagnose import diagnose
 from roster.errors import InfeasibleError, InputError
 from roster.explain import explain
 from roster.export import iso
-from roster.inputs import load_roster, load_staff, load_time_off
+from roster.inputs import load_requests, load_roster, load_staff, load_time_off
 from roster.pay import cost_summary, price
 from roster.requirements import staffing_requirements
 
@@ -184,10 +185,14 @@ def load_people(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
     return staff, leave
 
 
-def plan_rules(cfg: Config, *, pinned: bool = False, freeze_before: dt.date | None = None, previous: bool = False) -> list:
-    """The rules of a plan: core + configured, plus pinning when a published roster is given
-    and rest after last week's shifts when a previous roster is given."""
+def plan_rules(cfg: Config, *, pinned: bool = False, freeze_before: dt.date | None = None, previous: bool = False,
+               requests: bool = False) -> list:
+    """The rules of a plan: core + configured, plus pinning when a published roster is given,
+    rest after last week's shifts when a previous roster is given, and staff requests when
+    there are any (with default weights unless [rules.shift_requests] sets them)."""
     rules = default_rules(cfg)
+    if requests and not any(isinstance(r, ShiftRequests) for r in rules):
+        rules.append(ShiftRequests())
     if previous:
         rules.append(PreviousWeekRest())
     if pinned:
@@ -208,6 +213,13 @@ def load_call_history(cfg: Config) -> pd.DataFrame:
         return load_calls(cfg.data.calls, cfg.timezone, known_districts=cfg.district_names)
     except ForecastInputError as exc:
         raise InputError(str(exc)) from None
+
+
+def week_requests(requests: pd.DataFrame, monday: dt.date) -> pd.DataFrame:
+    """The requests that fall in the week, with ``day`` = 0 (Monday) … 6."""
+    day = [(d - monday).days for d in requests["date"]]
+    out = requests.assign(day=day)
+    return out[(out["day"] >= 0) & (out["day"] < 7)].reset_index(drop=True)
 
 
 def coverage_table(problem: Problem, roster: pd.DataFrame) -> pd.DataFrame:
@@ -282,8 +294,9 @@ def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress =
             fb = freeze_before if isinstance(freeze_before, dt.date) else dt.date.fromisoformat(str(freeze_before))
         except ValueError:
             raise InputError(f"--freeze-before '{freeze_before}' is not a date (YYYY-MM-DD).") from None
-    rules = plan_rules(cfg, pinned=pinned is not None, freeze_before=fb, previous=prev is not None)
-    problem = Problem.build(cfg, monday, staff, leave, req, previous=prev, pinned=pinned)
+    requests = week_requests(load_requests(cfg.data.requests, cfg, staff["staff_id"]), monday)
+    rules = plan_rules(cfg, pinned=pinned is not None, freeze_before=fb, previous=prev is not None, requests=not requests.empty)
+    problem = Problem.build(cfg, monday, staff, leave, req, previous=prev, pinned=pinned, requests=requests)
     progress("Building and solving the roster model")
     result = roster_model.solve(problem, rules, time_limit=time_limit)
     if result.status == "infeasible":

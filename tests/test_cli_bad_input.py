@@ -119,3 +119,15 @@ def test_inputs_are_never_modified(city):
     before = {p: p.read_bytes() for p in (city / "examples/metro").iterdir()}
     runner.invoke(app, ["forecast", "--config", str(city / "roster.toml"), "--out", str(city / "out")])
     assert {p: p.read_bytes() for p in (city / "examples/metro").iterdir()} == before
+
+
+def test_request_with_unknown_kind(city):
+    edit(city / "examples/metro/requests.csv", lambda ls: ls + [ls[1].split(",")[0] + ",2026-11-03,,maybe,10"])
+    result, out = plan(city)
+    assert_bad(result, out, "requests.csv", "maybe", "on", "off")
+
+
+def test_request_for_unknown_shift(city):
+    edit(city / "examples/metro/requests.csv", lambda ls: ls + [ls[1].split(",")[0] + ",2026-11-03,brunch,on,10"])
+    result, out = plan(city)
+    assert_bad(result, out, "requests.csv", "brunch")

@@ -52,7 +52,7 @@ def time_off() -> pd.DataFrame:
 # --------------------------------------------------------------------------- reproducibility
 
 
-@pytest.mark.parametrize("name", ["calls.csv", "staff.csv", "time_off.csv"])
+@pytest.mark.parametrize("name", ["calls.csv", "staff.csv", "time_off.csv", "requests.csv"])
 def test_committed_files_are_reproduced_byte_for_byte(generated, name):
     committed = (METRO / name).read_bytes()
     assert generated[name].encode("utf-8") == committed, (
