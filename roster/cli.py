@@ -220,14 +220,12 @@ def forecast(
 
     def go() -> int:
         from roster.export import iso, write_outputs
-        from roster.plan import as_monday, default_week, forecast_week, load_call_history
+        from roster.plan import forecast_for
 
         cfg = _load(config)
         if model:
             cfg = cfg.model_copy(update={"forecast": cfg.forecast.model_copy(update={"model": model})})
-        calls = load_call_history(cfg)
-        monday = as_monday(week) if week else default_week(calls, cfg.timezone)
-        fc, meta = forecast_week(calls, cfg, monday, str(cfg.data.calls))
+        monday, fc, meta = forecast_for(cfg, week)
         fc = fc.copy()
         fc["hour_start"] = iso(fc["hour_start"])
         written = write_outputs(out, {"forecast.csv": fc, "forecast_meta.json": meta})
@@ -247,13 +245,11 @@ def requirements(
 
     def go() -> int:
         from roster.export import iso, write_outputs
-        from roster.plan import as_monday, default_week, forecast_week, load_call_history
+        from roster.plan import forecast_for
         from roster.requirements import staffing_requirements
 
         cfg = _load(config)
-        calls = load_call_history(cfg)
-        monday = as_monday(week) if week else default_week(calls, cfg.timezone)
-        fc, _ = forecast_week(calls, cfg, monday, str(cfg.data.calls))
+        monday, fc, _ = forecast_for(cfg, week)
         req = staffing_requirements(fc, cfg)
         fc_out, req_out = fc.copy(), req.copy()
         fc_out["hour_start"] = iso(fc_out["hour_start"])

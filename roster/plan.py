@@ -111,6 +111,14 @@ def forecast_week(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str)
     return fc, meta
 
 
+def forecast_for(cfg: Config, week: str | dt.date | None) -> tuple[dt.date, pd.DataFrame, dict]:
+    """Read the history and forecast the given week (default: the one after the history)."""
+    calls = load_call_history(cfg)
+    monday = as_monday(week) if week is not None else default_week(calls, cfg.timezone)
+    fc, meta = forecast_week(calls, cfg, monday, str(cfg.data.calls))
+    return monday, fc, meta
+
+
 def requirements_for_problem(req: pd.DataFrame, hours: pd.DatetimeIndex) -> pd.DataFrame:
     pos = {ts: i for i, ts in enumerate(hours)}
     out = req.copy()
