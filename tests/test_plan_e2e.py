@@ -70,6 +70,14 @@ def test_plan_writes_the_four_files_and_passes_check(tmp_path, week, hours, sund
     assert check.exit_code == 0, check.output
     assert "No hard-rule violations" in check.output
 
+    if week == "2026-11-02":
+        sim = runner.invoke(app, ["simulate", "--roster", str(out / "roster.csv"), "--config", str(ROOT / "roster.toml"),
+                                  "--replications", "20", "--out", str(tmp_path / "sim")])
+        assert sim.exit_code == 0, sim.output
+        table = pd.read_csv(tmp_path / "sim" / "simulation.csv")
+        assert list(table["district"]) == sorted(set(cov["district"]), key=list(summary["shortfall_hours"]["by_district"]).index) + ["ALL"]
+        assert table["share_within_target"].between(0, 1).all()
+
     if week == "2026-10-26":
         # 23:00 Saturday to 07:00 Sunday across the fall-back change is 9 real hours
         sat_night = roster[(roster["date"] == "2026-10-31") & (roster["shift"] == "night")]
@@ -86,3 +94,18 @@ def test_pseudonymised_export_has_no_names(tmp_path):
     ids = pd.Series(["S001", "S002", "S001"])
     p = pseudonyms(ids)
     assert p[0] == p[2] != p[1] and p[0].startswith("Person ")
+
+
+def test_erlang_json():
+    result = runner.invoke(app, ["erlang", "--rate", "2.5", "--busy-minutes", "75", "--target-minutes", "60",
+                                 "--target-share", "0.9", "--shrinkage", "0.1", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert set(data) == {"teams", "service_level", "wait_probability", "occupancy", "staff_with_shrinkage"}
+    assert data["service_level"] >= 0.9 and data["staff_with_shrinkage"] >= data["teams"]
+
+
+def test_erlang_bad_share_is_input_error():
+    result = runner.invoke(app, ["erlang", "--rate", "2", "--busy-minutes", "75", "--target-minutes", "60",
+                                 "--target-share", "1.5"])
+    assert result.exit_code == 2 and "Traceback" not in result.output
