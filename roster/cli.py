@@ -97,6 +97,7 @@ def plan(
     freeze_before: Optional[str] = typer.Option(None, help="With --pin: days before this date (YYYY-MM-DD) are fixed as published."),
     time_limit: Optional[float] = typer.Option(None, help="Solver time limit in seconds (default: solver.time_limit_seconds)."),
     pseudonymise: bool = typer.Option(False, "--pseudonymise", help="Replace names with stable pseudonyms in roster.csv."),
+    shift_requirements: Optional[Path] = typer.Option(None, "--shift-requirements", help="Staff needed per shift (date,shift,district,role,required) instead of Erlang C from the forecast."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress messages."),
 ) -> None:
     """Forecast, staff needs and an optimised roster for one week, written to OUT."""
@@ -110,7 +111,7 @@ def plan(
         cfg = _load(config)
         try:
             result = run_plan(cfg, week, progress=_progress(quiet), time_limit=time_limit, previous=previous, pin=pin,
-                              freeze_before=freeze_before)
+                              freeze_before=freeze_before, shift_requirements=shift_requirements)
         except InfeasibleError as exc:
             write_text(Path(out) / "diagnosis.txt", exc.diagnosis + "\n")
             raise

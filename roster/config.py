@@ -49,6 +49,7 @@ class Data(_Strict):
     staff: Path
     time_off: Path | None = None
     requests: Path | None = None
+    shift_requirements: Path | None = None
 
 
 class District(_Strict):
@@ -267,6 +268,7 @@ def parse_config(raw: dict, *, where: str = "roster.toml", base: Path | None = N
                 "staff": (base / cfg.data.staff).resolve(),
                 "time_off": (base / cfg.data.time_off).resolve() if cfg.data.time_off else None,
                 "requests": (base / cfg.data.requests).resolve() if cfg.data.requests else None,
+                "shift_requirements": (base / cfg.data.shift_requirements).resolve() if cfg.data.shift_requirements else None,
             }
         )
         cfg = cfg.model_copy(update={"data": data, "source": base})

@@ -274,9 +274,12 @@ def summarise(problem: Problem, result: roster_model.SolveResult | None, priced:
 
 
 def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress = _quiet, time_limit: float | None = None,
-         previous: Path | None = None, pin: Path | None = None, freeze_before: str | dt.date | None = None) -> PlanResult:
+         previous: Path | None = None, pin: Path | None = None, freeze_before: str | dt.date | None = None,
+         shift_requirements: Path | None = None) -> PlanResult:
     """Run the whole pipeline for one week; raises InputError / InfeasibleError.
 
+    ``shift_requirements``: staff needed per shift (``date,shift,district,role,required``)
+    instead of the Erlang C conversion of the forecast.
     ``pin``: a published roster to keep (smallest change; shifts that can no
     longer be worked are released and reported); ``freeze_before``: with
     ``pin``, days before this date are fixed as published.
@@ -288,9 +291,20 @@ def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress =
     monday = as_monday(week) if week is not None else default_week(calls, cfg.timezone)
     progress(f"Forecasting the week of {monday} with {cfg.forecast.model}")
     fc, meta = forecast_week(calls, cfg, monday, str(cfg.data.calls))
-    progress("Converting forecast calls into staff needed (Erlang C)")
-    req = staffing_requirements(fc, cfg)
     hours = week_hours(monday, cfg.timezone)
+    shift_file = shift_requirements or cfg.data.shift_requirements
+    if shift_file is not None:
+        # The service plans per shift: its own numbers replace the Erlang C requirements
+        # (the forecast is still made, for the simulation of what the roster delivers).
+        progress(f"Reading staff needed per shift from {shift_file}")
+        from roster.requirements import read_shift_requirements, shift_requirements_to_hourly
+
+        req = shift_requirements_to_hourly(read_shift_requirements(shift_file, cfg), cfg, hours)
+        meta["requirements"] = f"per shift, from {Path(shift_file).name}"
+    else:
+        progress("Converting forecast calls into staff needed (Erlang C)")
+        req = staffing_requirements(fc, cfg)
+        meta["requirements"] = "Erlang C from the forecast"
     req = requirements_for_problem(req, hours)
     prev = load_roster(previous, cfg, "Previous roster") if previous is not None else None
     pinned = _load_pins(pin, cfg, monday) if pin is not None else None

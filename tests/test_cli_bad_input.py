@@ -131,3 +131,12 @@ def test_request_for_unknown_shift(city):
     edit(city / "examples/metro/requests.csv", lambda ls: ls + [ls[1].split(",")[0] + ",2026-11-03,brunch,on,10"])
     result, out = plan(city)
     assert_bad(result, out, "requests.csv", "brunch")
+
+
+def test_shift_requirements_with_unknown_shift(city):
+    bad = city / "shift_req.csv"
+    bad.write_text("date,shift,district,role,required\n2026-11-02,brunch,Downtown,clinician,1\n")
+    out = city / "out"
+    result = runner.invoke(app, ["plan", "--config", str(city / "roster.toml"), "--out", str(out), "-q",
+                                 "--shift-requirements", str(bad)])
+    assert_bad(result, out, "shift_req.csv", "brunch")
