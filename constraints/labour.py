@@ -58,6 +58,24 @@ class MinRest(Rule):
     hard = True
     description = "Minimum hours of rest between the end of one shift and the start of the next."
 
+    def restrict(self, cand: pd.DataFrame, problem) -> pd.DataFrame:
+        """Rest after last week's shifts: never create a candidate that starts too soon after
+        (or overlaps) the person's last shift of the previous roster, as leave does."""
+        rest = problem.config.labour.min_rest_hours
+        prev = problem.previous
+        if rest is None or prev is None or prev.empty or cand.empty:
+            return cand
+        last = prev.groupby("staff_id")["end"].max()
+        ends = cand["staff_id"].map(last)
+        has = ends.notna().to_numpy()
+        if not has.any():
+            return cand
+        gap = np.full(len(cand), np.inf)
+        gap[has] = (
+            pd.DatetimeIndex(cand["start"][has]).tz_convert("UTC") - pd.DatetimeIndex(ends[has]).tz_convert("UTC")
+        ).total_seconds() / 3600.0
+        return cand[gap >= rest - 1e-9]
+
     def apply(self, m: ModelContext) -> None:
         rest = m.config.labour.min_rest_hours
         if rest is None:

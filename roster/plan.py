@@ -20,7 +20,7 @@ from constraints import RosterContext, default_rules
 from constraints.coverage import Coverage
 from constraints.requests import ShiftRequests
 from constraints.floating import prepare_staff
-from constraints.pinning import PinnedShifts, PreviousWeekRest, pin_changes, pin_summary
+from constraints.pinning import PinnedShifts, pin_changes, pin_summary
 from constraints.problem import Problem
 from forecast.aggregate import hourly_counts
 from forecast.errors import ForecastInputError
@@ -193,16 +193,14 @@ def load_people(cfg: Config) -> tuple[pd.DataFrame, pd.DataFrame]:
     return staff, leave
 
 
-def plan_rules(cfg: Config, *, pinned: bool = False, freeze_before: dt.date | None = None, previous: bool = False,
+def plan_rules(cfg: Config, *, pinned: bool = False, freeze_before: dt.date | None = None,
                requests: bool = False) -> list:
-    """The rules of a plan: core + configured, plus pinning when a published roster is given,
-    rest after last week's shifts when a previous roster is given, and staff requests when
+    """The rules of a plan: core + configured, plus pinning when a published roster is given
+    and staff requests when
     there are any (with default weights unless [rules.shift_requests] sets them)."""
     rules = default_rules(cfg)
     if requests and not any(isinstance(r, ShiftRequests) for r in rules):
         rules.append(ShiftRequests())
-    if previous:
-        rules.append(PreviousWeekRest())
     if pinned:
         pins = [r for r in rules if isinstance(r, PinnedShifts)]
         if not pins:
@@ -317,7 +315,7 @@ def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress =
         except ValueError:
             raise InputError(f"--freeze-before '{freeze_before}' is not a date (YYYY-MM-DD).") from None
     requests = week_requests(load_requests(cfg.data.requests, cfg, staff["staff_id"]), monday)
-    rules = plan_rules(cfg, pinned=pinned is not None, freeze_before=fb, previous=prev is not None, requests=not requests.empty)
+    rules = plan_rules(cfg, pinned=pinned is not None, freeze_before=fb, requests=not requests.empty)
     problem = Problem.build(cfg, monday, staff, leave, req, previous=prev, pinned=pinned, requests=requests)
     progress("Building and solving the roster model")
     result = roster_model.solve(problem, rules, time_limit=time_limit)

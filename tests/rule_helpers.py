@@ -45,9 +45,7 @@ def make_problem(cfg, staff, req, leave=None, previous=None, pinned=None) -> Pro
 
 def solve(problem, rules=None, time_limit=20):
     if rules is None:
-        from constraints.pinning import PreviousWeekRest
-
-        rules = default_rules(problem.config) + ([PreviousWeekRest()] if problem.previous is not None else [])
+        rules = default_rules(problem.config)
     res = roster_model.solve(problem, rules, time_limit=time_limit)
     assert res.status in ("optimal", "feasible"), res.status
     roster = res.roster
