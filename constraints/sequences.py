@@ -414,7 +414,10 @@ class MaxWeekends(Rule):
     """At most ``max`` weekends worked in the horizon (worked = a shift starts on Saturday or Sunday).
 
     Weekend work is shared fairly and capped by many agreements (e.g. two in
-    four); one shift on either day uses up the weekend.
+    four); one shift on either day uses up the weekend.  With ``period_weeks``
+    the cap is over a rolling period that reaches back before this horizon:
+    weekends worked in the previous roster (``--previous``) within that period
+    count against it, so "two in four" holds across week boundaries.
     """
 
     name = "max_weekends"
@@ -423,12 +426,36 @@ class MaxWeekends(Rule):
 
     class Params(_LimitParams):
         max: int | None = Field(default=None, ge=0)
+        period_weeks: int | None = Field(default=None, ge=1)  # e.g. max = 2, period_weeks = 4: two in four
 
     def __init__(self, params=None):
         self.params = params or self.Params()
 
+    def carried(self, problem) -> dict[str, int]:
+        """Weekends each person worked in the previous roster, inside the rolling period."""
+        prev = problem.previous
+        if self.params.period_weeks is None or prev is None or prev.empty:
+            return {}
+        back = self.params.period_weeks - -(-problem.days // 7)  # weeks of the period before this horizon
+        if back <= 0:
+            return {}
+        first = problem.monday - dt.timedelta(days=7 * back)
+        out: dict[str, int] = {}
+        for sid, grp in prev.groupby("staff_id"):
+            saturdays = {
+                d - dt.timedelta(days=d.weekday() - 5)
+                for d in pd.to_datetime(grp["date"]).dt.date
+                if first <= d < problem.monday and d.weekday() >= 5
+            }
+            if saturdays:
+                out[sid] = len(saturdays)
+        return out
+
     def limits(self, problem) -> dict[str, int | None]:
-        return {k: _int_limit(v) for k, v in person_limits(problem.staff, MAX_WEEKENDS_COLUMN, self.params.max).items()}
+        """Each person's cap for this horizon: their cap less the weekends already worked in the period."""
+        carried = self.carried(problem)
+        base = person_limits(problem.staff, MAX_WEEKENDS_COLUMN, self.params.max)
+        return {k: None if v is None else max(0, _int_limit(v) - carried.get(k, 0)) for k, v in base.items()}
 
     def restrict(self, cand: pd.DataFrame, problem) -> pd.DataFrame:
         """A cap of 0 means no weekend shift at all: such candidates are never created."""
@@ -467,6 +494,7 @@ class MaxWeekends(Rule):
 
     def check(self, ctx: RosterContext) -> list[Violation]:
         lim = self.limits(ctx.problem)
+        carried = self.carried(ctx.problem)
         worked = worked_days_by_person(ctx, include_previous=False)
         wks = weekends(ctx.problem)
         out = []
@@ -476,7 +504,9 @@ class MaxWeekends(Rule):
             days = worked.get(sid, set())
             n = sum(1 for w in wks if any(d in days for d in w))
             if n > cap:
-                out.append(Violation(self.name, f"{sid} works {n} weekends in the horizon; at most {cap} are allowed",
+                before = carried.get(sid, 0)
+                why = f" after {before} in the previous weeks of the {self.params.period_weeks}-week period" if before else ""
+                out.append(Violation(self.name, f"{sid} works {n} weekends in the horizon; at most {cap} are allowed{why}",
                                      staff_id=sid, amount=n - cap))
         return out
 

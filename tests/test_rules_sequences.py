@@ -299,3 +299,24 @@ def test_run_automaton_accepts_exactly_the_allowed_patterns(limits):
         for b in bits[1:]:
             reach = {t for s in reach for t in moves[s] if (t[0] == "W") == bool(b)}
         assert bool(reach) == _pattern_ok(bits, *limits), bits
+
+
+def test_max_weekends_rolling_period_carries_over_from_last_week():
+    # "One weekend in two": A worked last Saturday, so may not work this weekend.
+    demand = cover([(5, "early"), (6, "early")])
+    cfg = config({"max_weekends": {"max": 1, "period_weeks": 2}})
+    prev = roster_rows(cfg, [("A", -2, "early")])  # last Saturday
+    _, res = run(cfg, staff("A"), demand, previous=prev)
+    assert worked(res) == []
+    # Without last week's weekend, or with a one-week period, the weekend is worked.
+    _, res = run(cfg, staff("A"), demand)
+    assert worked(res) == [5, 6]
+    _, res = run(config({"max_weekends": {"max": 1, "period_weeks": 1}}), staff("A"), demand, previous=prev)
+    assert worked(res) == [5, 6]
+
+
+def test_max_weekends_rolling_period_check():
+    cfg = config({"max_weekends": {"max": 1, "period_weeks": 2}})
+    prev = roster_rows(cfg, [("A", -1, "early")])  # last Sunday
+    v = check(cfg, staff("A"), [("A", 5, "early")], "max_weekends", previous=prev)
+    assert len(v) == 1 and "after 1 in the previous weeks" in v[0].message
