@@ -267,24 +267,11 @@ def erlang_c_teams(
     target_share: float = TARGET_SHARE,
     min_teams: int = MIN_TEAMS,
 ) -> int:
-    """Fewest teams so that ``target_share`` of calls get a team within ``target_minutes``.
+    """Fewest teams (at least ``min_teams``) so that ``target_share`` of calls get a team within
+    ``target_minutes``: the project's own Erlang C, as ``roster requirements`` uses it."""
+    from roster.erlang import teams_needed
 
-    Erlang C (M/M/n): offered load a = rate x busy time; P(wait > t) =
-    C(n, a) x exp(-(n - a) t / busy).  A small stand-alone version, used only to
-    size the example staff.
-    """
-    a = rate_per_hour * busy_minutes / 60.0
-    n = max(min_teams, int(math.floor(a)) + 1)
-    while True:
-        # Erlang B by the stable recursion, then C from B.
-        b = 1.0
-        for k in range(1, n + 1):
-            b = a * b / (k + a * b)
-        c = b / (1 - (a / n) * (1 - b)) if a > 0 else 0.0
-        p_late = c * math.exp(-(n - a) * target_minutes / busy_minutes)
-        if 1 - p_late >= target_share:
-            return n
-        n += 1
+    return max(min_teams, teams_needed(rate_per_hour, busy_minutes, target_minutes, target_share))
 
 
 def required_staff_hours(rates: pd.DataFrame, shrinkage: float = SHRINKAGE) -> pd.DataFrame:
