@@ -16,7 +16,6 @@ import argparse
 import datetime as dt
 import platform
 import re
-import subprocess
 import sys
 from pathlib import Path
 

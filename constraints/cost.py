@@ -7,7 +7,6 @@ the rate.  This is the objective's main term; it is never violated, only paid.
 
 from __future__ import annotations
 
-import pulp
 
 from constraints.base import ModelContext, RosterContext, Rule, Violation
 

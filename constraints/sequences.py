@@ -38,7 +38,7 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 import pulp
-from pydantic import Field, field_validator
+from pydantic import Field
 
 from constraints.base import ModelContext, RosterContext, Rule, Violation
 from constraints.registry import RuleParams, register, staff_column

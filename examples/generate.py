@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 import os
 import tempfile
 from collections.abc import Sequence

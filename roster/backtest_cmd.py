@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -21,21 +19,9 @@ from forecast.errors import ForecastInputError
 from forecast.io import load_calls, load_hourly_counts
 from forecast.models import BASELINES, DEFAULT_MODEL, available_models
 from forecast.outages import mask_outages
+from roster.export import write_csv
 
 log = logging.getLogger("forecast")
-
-
-def _atomic_csv(df: pd.DataFrame, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", newline="") as fh:
-            df.to_csv(fh, index=False, float_format="%.6g")
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def _is_hourly_counts(path: Path) -> bool:
@@ -98,7 +84,7 @@ def backtest(calls: Path, config: Path | None, timezone: str | None, models: lis
         log.warning("Only %d origins had two weeks of history and a full horizon of data.",
                     int(table["origins"].max()) if len(table) else 0)
     path = Path(out) / "backtest.csv"
-    _atomic_csv(table[SCORE_COLUMNS], path)
+    write_csv(path, table[SCORE_COLUMNS], float_format="%.6g")
     print(format_table(table))
     print(f"wrote {path}")
     return 0

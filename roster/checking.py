@@ -16,7 +16,6 @@ import pandas as pd
 from constraints import RosterContext, default_rules
 from constraints.base import Violation
 from constraints.problem import Problem
-from forecast.timegrid import week_hours
 from roster.errors import InputError
 from roster.inputs import load_roster
 
@@ -39,7 +38,7 @@ def check_frame(problem: Problem, roster: pd.DataFrame) -> list[Violation]:
 
 def check_roster(cfg, roster_path: Path, *, previous: Path | None = None, requirements: pd.DataFrame | None = None) -> CheckReport:
     """Check ``roster_path`` against the staff file, leave and every hard rule of ``cfg``."""
-    from roster.plan import load_people, requirements_for_problem
+    from roster.plan import load_people
 
     staff, leave = load_people(cfg)
     roster = load_roster(roster_path, cfg)

@@ -5,6 +5,7 @@ Registered on the main typer app in ``roster/cli.py``.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import List, Optional
 
@@ -29,7 +30,7 @@ def simulate(
 
         from roster.export import write_csv
         from roster.inputs import load_roster
-        from roster.plan import forecast_week, load_call_history, load_people
+        from roster.plan import forecast_for, load_people
         from roster.simulate import simulate_roster
 
         cfg = _load(config)
@@ -49,8 +50,8 @@ def simulate(
             fc = pd.read_csv(fc_path)
             fc["hour_start"] = aware_timestamps(fc["hour_start"], str(fc_path), cfg.timezone)
         else:
-            monday = min(roster["date"])
-            fc, _ = forecast_week(load_call_history(cfg), cfg, monday - __import__("datetime").timedelta(days=monday.weekday()), str(cfg.data.calls))
+            first = min(roster["date"])
+            _, fc, _ = forecast_for(cfg, first - dt.timedelta(days=first.weekday()))
         table = simulate_roster(
             roster, fc, cfg, replications=replications, seed=seed,
             mutual_aid=mutual_aid_after is not None, mutual_aid_after_minutes=mutual_aid_after or 0.0,

@@ -10,7 +10,6 @@ the facts a lead needs to act (who could have worked there, who is on leave).
 from __future__ import annotations
 
 import pandas as pd
-import pulp
 
 from constraints.base import ModelContext, fmt_time, hour_ranges
 from constraints.problem import Problem

@@ -33,8 +33,8 @@ def write_text(path: Path, text: str) -> None:
     _write_atomic(path, lambda fh: fh.write(text))
 
 
-def write_csv(path: Path, frame: pd.DataFrame) -> None:
-    _write_atomic(path, lambda fh: frame.to_csv(fh, index=False, lineterminator="\n"))
+def write_csv(path: Path, frame: pd.DataFrame, *, float_format: str | None = None) -> None:
+    _write_atomic(path, lambda fh: frame.to_csv(fh, index=False, lineterminator="\n", float_format=float_format))
 
 
 def write_json(path: Path, data: dict) -> None:
