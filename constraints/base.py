@@ -113,12 +113,18 @@ class ModelContext:
     ``assign``, ``hour``).
     """
 
-    def __init__(self, problem: Problem, assign: pd.DataFrame, *, elastic: bool = False, elastic_cost: float = 1e6):
+    def __init__(self, problem: Problem, assign: pd.DataFrame, *, elastic: bool = False, elastic_cost: float = 1e6,
+                 standby_slacks: bool = False):
         self.problem = problem
         self.config = problem.config
         self.prob = pulp.LpProblem("roster", pulp.LpMinimize)
         self.assign = assign
         self.elastic = elastic
+        # Standby slacks: every hard constraint gets a slack column as in elastic
+        # mode, but with upper bound 0, so the model *is* the hard model.  A repair
+        # heuristic (roster.lns) may open them to start from any roster at all and
+        # then drive them back to zero, without building a second model.
+        self.standby_slacks = standby_slacks and not elastic
         self.elastic_cost = elastic_cost
         self.penalties: list[Penalty] = []
         self.slacks: list[ElasticSlack] = []
@@ -175,15 +181,16 @@ class ModelContext:
 
     def add_hard(self, rule: str, lhs, sense: str, rhs: float, where: str) -> None:
         """Add ``lhs (<=|>=|==) rhs`` as a hard constraint of ``rule`` at ``where``."""
-        if self.elastic:
-            s = self.new_var("slack")
+        if self.elastic or self.standby_slacks:
+            up = 0 if self.standby_slacks else None
+            s = self.new_var("slack", up=up)
             self.slacks.append(ElasticSlack(rule, where, s))
             if sense == "<=":
                 lhs = lhs - s
             elif sense == ">=":
                 lhs = lhs + s
             else:
-                s2 = self.new_var("slack")
+                s2 = self.new_var("slack", up=up)
                 self.slacks.append(ElasticSlack(rule, where, s2))
                 lhs = lhs + s - s2
         if sense == "<=":
@@ -207,7 +214,7 @@ class ModelContext:
     def finish(self) -> None:
         """Assemble the objective from the rules' penalty terms (and elastic slacks)."""
         terms = [p.expr for p in self.penalties]
-        if self.elastic:
+        if self.elastic or self.standby_slacks:
             terms += [self.elastic_cost * s.var for s in self.slacks if s.var is not None]
         self.prob.setObjective(pulp.lpSum(terms))
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from roster.errors import InputError
 
@@ -147,6 +147,17 @@ class Solver(_Strict):
     relative_gap: float = Field(default=0.005, ge=0)
     threads: int = Field(default=2, ge=1)
     seed: int = 7
+    # "mip": one solve of the whole model.  "lns": fix-and-optimise search
+    # (roster/lns.py) for lns_share of the time, then the whole model from the
+    # best roster found; for rosters too large for HiGHS to find good rosters whole.
+    strategy: Literal["mip", "lns"] = "mip"
+    lns_share: float = Field(default=0.7, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _lns_needs_highs(self):
+        if self.strategy == "lns" and self.name != "highs":
+            raise ValueError('strategy = "lns" drives HiGHS directly; set name = "highs" or strategy = "mip"')
+        return self
 
 
 class Objective(_Strict):

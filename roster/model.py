@@ -58,11 +58,13 @@ class SolveResult:
     model_size: dict[str, int] = field(default_factory=dict)
 
 
-def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = False) -> ModelContext:
+def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = False,
+          standby_slacks: bool = False) -> ModelContext:
+    """The MIP for ``problem``; ``standby_slacks`` prepares it for :mod:`roster.lns`."""
     rules = default_rules(problem.config) if rules is None else rules
     cand = candidates(problem, rules)
     cand["x"] = [pulp.LpVariable(f"x_{i}", cat=pulp.LpBinary) for i in range(len(cand))]
-    m = ModelContext(problem, cand, elastic=elastic)
+    m = ModelContext(problem, cand, elastic=elastic, standby_slacks=standby_slacks)
     for rule in rules:
         rule.apply(m)
     # Strengthening implied by the run rules together (none in elastic mode).
@@ -91,6 +93,63 @@ def _stdout_silenced(active: bool):
         os.close(devnull)
 
 
+def highs_lp(lp: pulp.LpProblem, *, mip: bool = True):
+    """The PuLP problem as one ``highspy.HighsLp`` (columns in ``lp.variables()`` order).
+
+    Sets ``var.index`` and ``con.index`` as PuLP's HiGHS interface does, so values
+    can be read back by position.  The objective constant becomes the offset.
+    """
+    import highspy
+
+    inf = highspy.kHighsInf
+    sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
+    variables = lp.variables()
+    n = len(variables)
+    lower = np.empty(n)
+    upper = np.empty(n)
+    integer = np.zeros(n, dtype=bool)
+    for i, var in enumerate(variables):
+        var.index = i
+        lower[i] = -inf if var.lowBound is None else var.lowBound
+        upper[i] = inf if var.upBound is None else var.upBound
+        integer[i] = var.cat == pulp.LpInteger
+    cost = np.zeros(n)
+    for var, coef in lp.objective.items():
+        cost[var.index] = sign * coef
+    starts = [0]
+    index: list[int] = []
+    value: list[float] = []
+    row_lower, row_upper = [], []
+    for i, con in enumerate(lp._constraints.values()):
+        con.index = i
+        for var, coef in con.items():
+            if coef != 0:
+                index.append(var.index)
+                value.append(coef)
+        starts.append(len(index))
+        lb, ub = con.getLb(), con.getUb()
+        row_lower.append(-inf if lb is None else lb)
+        row_upper.append(inf if ub is None else ub)
+    model = highspy.HighsLp()
+    model.num_col_ = n
+    model.num_row_ = len(row_lower)
+    model.col_cost_ = cost
+    model.col_lower_ = lower
+    model.col_upper_ = upper
+    model.row_lower_ = np.asarray(row_lower, dtype=float)
+    model.row_upper_ = np.asarray(row_upper, dtype=float)
+    model.offset_ = sign * float(lp.objective.constant or 0.0)
+    model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    model.a_matrix_.num_col_ = n
+    model.a_matrix_.num_row_ = len(row_lower)
+    model.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
+    model.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
+    model.a_matrix_.value_ = np.asarray(value, dtype=float)
+    if mip and integer.any():
+        model.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous for f in integer]
+    return model
+
+
 class BulkHiGHS(pulp.HiGHS):
     """PuLP's HiGHS interface, but the model is handed to highspy in one ``passModel``.
 
@@ -111,54 +170,7 @@ class BulkHiGHS(pulp.HiGHS):
             super().createAndConfigureSolver(lp)
 
     def buildSolverModel(self, lp):
-        import highspy
-
-        inf = highspy.kHighsInf
-        sign = -1.0 if lp.sense == pulp.LpMaximize else 1.0
-        variables = lp.variables()
-        n = len(variables)
-        lower = np.empty(n)
-        upper = np.empty(n)
-        integer = np.zeros(n, dtype=bool)
-        for i, var in enumerate(variables):
-            var.index = i
-            lower[i] = -inf if var.lowBound is None else var.lowBound
-            upper[i] = inf if var.upBound is None else var.upBound
-            integer[i] = var.cat == pulp.LpInteger
-        cost = np.zeros(n)
-        for var, coef in lp.objective.items():
-            cost[var.index] = sign * coef
-        starts = [0]
-        index: list[int] = []
-        value: list[float] = []
-        row_lower, row_upper = [], []
-        for i, con in enumerate(lp._constraints.values()):
-            con.index = i
-            for var, coef in con.items():
-                if coef != 0:
-                    index.append(var.index)
-                    value.append(coef)
-            starts.append(len(index))
-            lb, ub = con.getLb(), con.getUb()
-            row_lower.append(-inf if lb is None else lb)
-            row_upper.append(inf if ub is None else ub)
-        model = highspy.HighsLp()
-        model.num_col_ = n
-        model.num_row_ = len(row_lower)
-        model.col_cost_ = cost
-        model.col_lower_ = lower
-        model.col_upper_ = upper
-        model.row_lower_ = np.asarray(row_lower, dtype=float)
-        model.row_upper_ = np.asarray(row_upper, dtype=float)
-        model.offset_ = sign * float(lp.objective.constant or 0.0)
-        model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-        model.a_matrix_.num_col_ = n
-        model.a_matrix_.num_row_ = len(row_lower)
-        model.a_matrix_.start_ = np.asarray(starts, dtype=np.int32)
-        model.a_matrix_.index_ = np.asarray(index, dtype=np.int32)
-        model.a_matrix_.value_ = np.asarray(value, dtype=float)
-        if self.mip and integer.any():
-            model.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous for f in integer]
+        model = highs_lp(lp, mip=self.mip)
         lp.solverModel.passModel(model)
 
     # HiGHS keeps one thread pool per process, sized by the first solve; a later
@@ -166,14 +178,17 @@ class BulkHiGHS(pulp.HiGHS):
     # initialised") and returns no solution.  Reset the pool when the count changes.
     _threads_in_use: int | None = None
 
-    def callSolver(self, lp):
+    @classmethod
+    def use_threads(cls, wanted: int | None) -> None:
         import highspy
 
-        wanted = self.threads
-        if BulkHiGHS._threads_in_use is not None and wanted is not None and wanted != BulkHiGHS._threads_in_use:
+        if cls._threads_in_use is not None and wanted is not None and wanted != cls._threads_in_use:
             highspy.Highs.resetGlobalScheduler(True)
         if wanted is not None:
-            BulkHiGHS._threads_in_use = wanted
+            cls._threads_in_use = wanted
+
+    def callSolver(self, lp):
+        BulkHiGHS.use_threads(self.threads)
         lp.solverModel.run()
 
 
@@ -233,11 +248,21 @@ def gap_of(objective: float | None, bound: float | None) -> float | None:
 def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: float | None = None) -> SolveResult:
     """Build and solve the roster model for ``problem``."""
     t0 = time.perf_counter()
-    m = build(problem, rules)
+    s = problem.config.solver
+    use_lns = s.strategy == "lns" and s.name == "highs"
+    m = build(problem, rules, standby_slacks=use_lns)
     build_seconds = time.perf_counter() - t0
     size = {"variables": len(m.prob.variables()), "constraints": len(m.prob.constraints), "candidates": len(m.assign)}
     log.info("model built in %.1f s: %d variables, %d constraints", build_seconds, size["variables"], size["constraints"])
-    status, objective, bound, seconds = solve_model(m, time_limit=time_limit)
+    if use_lns:
+        from roster.lns import lns_solve
+
+        limit = time_limit if time_limit is not None else s.time_limit_seconds
+        res = lns_solve(m, time_limit=limit, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
+                        lns_share=s.lns_share)
+        status, objective, bound, seconds = res.status, res.objective, res.bound, res.seconds
+    else:
+        status, objective, bound, seconds = solve_model(m, time_limit=time_limit)
     roster = extract_roster(m) if status in ("optimal", "feasible") else m.assign.iloc[:0][["staff_id"]]
     return SolveResult(
         status=status,

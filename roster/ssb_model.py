@@ -50,7 +50,7 @@ START = "08:00"
 
 
 def ssb_config(inst: SSBInstance, *, solver: str = "highs", time_limit: float = 600.0, threads: int = 2,
-               relative_gap: float = 0.0) -> Config:
+               relative_gap: float = 0.0, strategy: str = "mip") -> Config:
     """The roster.toml equivalent of ``inst`` (validated like any user config)."""
     H = inst.horizon
     max_shifts = []
@@ -77,7 +77,8 @@ def ssb_config(inst: SSBInstance, *, solver: str = "highs", time_limit: float = 
         "districts": {DISTRICT: {}},
         "roles": {ROLE: {"clinical": True, "hourly_rate": 0.0, "overtime_multiplier": 1.0}},
         "shifts": {s.id: {"start": START, "hours": s.length_minutes / 60.0} for s in inst.shifts},
-        "solver": {"name": solver, "time_limit_seconds": time_limit, "relative_gap": relative_gap, "threads": threads},
+        "solver": {"name": solver, "time_limit_seconds": time_limit, "relative_gap": relative_gap, "threads": threads,
+                   "strategy": strategy},
         "rules": rules,
     }
     return parse_config(raw, where=f"{inst.name} (benchmark mapping)")
@@ -148,11 +149,12 @@ def roster_to_assignment(roster: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def solve_instance(inst: SSBInstance, *, solver: str = "highs", time_limit: float = 600.0, threads: int = 2):
+def solve_instance(inst: SSBInstance, *, solver: str = "highs", time_limit: float = 600.0, threads: int = 2,
+                   strategy: str = "mip"):
     """Build and solve ``inst`` through :func:`roster.model.solve`; returns ``(SolveResult, assignment)``."""
     from roster.model import solve
 
-    config = ssb_config(inst, solver=solver, time_limit=time_limit, threads=threads)
+    config = ssb_config(inst, solver=solver, time_limit=time_limit, threads=threads, strategy=strategy)
     problem = ssb_problem(inst, config)
     result = solve(problem, ssb_rules(config), time_limit=time_limit)
     return result, roster_to_assignment(result.roster)

@@ -1,0 +1,77 @@
+"""The fix-and-optimise search (roster/lns.py) and the standby slacks it starts from."""
+
+from __future__ import annotations
+
+import pulp
+import pytest
+
+from cities import person, small_config
+from roster.lns import lns_solve
+from roster.model import build, solve_model
+from rule_helpers import cfg_with, check, make_problem, requirements, solve
+from roster.ssb import parse_instance
+from roster.ssb_eval import evaluate
+from roster.ssb_model import solve_instance, ssb_config, ssb_problem, ssb_rules
+from test_ssb import MINI_TEXT
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return parse_instance(MINI_TEXT, source="mini.txt", name="mini")
+
+
+def test_standby_slacks_leave_the_model_unchanged(mini):
+    cfg = ssb_config(mini, time_limit=30)
+    plain = build(ssb_problem(mini, cfg), ssb_rules(cfg))
+    standby = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    assert standby.slacks and all(s.var.upBound == 0 for s in standby.slacks)
+    assert len(standby.prob.constraints) == len(plain.prob.constraints)
+    s1, obj1, _, _ = solve_model(plain, time_limit=30)
+    s2, obj2, _, _ = solve_model(standby, time_limit=30)
+    assert s1 == s2 == "optimal" and obj1 == pytest.approx(obj2)
+    assert all((s.var.varValue or 0) == 0 for s in standby.slacks)
+
+
+def test_lns_repairs_an_empty_start_and_reaches_the_mip_optimum(mini):
+    cfg = ssb_config(mini, time_limit=30)
+    reference, _ = solve_instance(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=30, seed=3)
+    # Q must work exactly 3840 minutes, so the empty roster it starts from needs slacks...
+    assert res.stats.first_objective >= m.elastic_cost
+    # ...and the search gets rid of them and finds the optimum, proven.
+    assert res.status == "optimal"
+    assert res.objective == pytest.approx(reference.objective)
+    assert all((s.var.varValue or 0) < 1e-6 for s in m.slacks)
+    assert pulp.value(m.prob.objective) == pytest.approx(res.objective)
+
+
+def test_lns_strategy_through_the_normal_path_is_scored_by_the_evaluator(mini):
+    res, assignment = solve_instance(mini, time_limit=30, strategy="lns")
+    ev = evaluate(mini, assignment)
+    assert ev.feasible, ev.summary()
+    assert res.status == "optimal" and ev.objective == pytest.approx(res.objective)
+    assert res.bound == pytest.approx(res.objective)
+
+
+def test_lns_roster_for_a_crisis_city_passes_the_checker():
+    def city(**solver):
+        c = cfg_with(**{f"solver.{k}": v for k, v in solver.items()})
+        staff = [person(s, "clinician", "North", cfg=c) for s in ("C1", "C2", "C3", "C4")]
+        staff += [person("P1", "peer_supporter", "South", cfg=c), person("P2", "peer_supporter", "South", cfg=c)]
+        req = requirements(c, [("North", "clinician", range(7), 7, 23), ("South", "peer_supporter", range(5), 9, 17)])
+        return make_problem(c, staff, req)
+
+    p = city(strategy="lns", time_limit_seconds=40, relative_gap=0.0)
+    roster, res = solve(p, time_limit=40)
+    assert [v for v in check(p, roster) if v.hard] == []
+    _, ref = solve(city(time_limit_seconds=40, relative_gap=0.0), time_limit=40)
+    assert ref.status == "optimal"
+    assert res.objective == pytest.approx(ref.objective, rel=1e-6)
+
+
+def test_lns_needs_highs():
+    from roster.errors import InputError
+
+    with pytest.raises(InputError, match="strategy"):
+        small_config(**{"solver.name": "cbc", "solver.strategy": "lns"})
