@@ -1,13 +1,16 @@
 """Employee Shift Scheduling Benchmark (Curtois & Qu, instances 1-24) through the normal solve path.
 
     python benchmarks/shift_scheduling.py --instances DIR [--only 1-8] [--time-limit 600]
-        [--solver highs|cbc] [--out results.csv]
+        [--solver highs|cbc] [--strategy lns|mip] [--threads 2] [--jobs 1] [--out results.csv]
 
 Each instance is mapped by :mod:`roster.ssb_model` onto Problem + Config + the
 rule list, solved with :func:`roster.model.solve` and the returned roster is
 scored by :func:`roster.ssb_eval.evaluate` -- the reported ``objective`` is the
-evaluator's, not the MIP's.  Every instance runs in its own child process, one
-at a time; ``peak_mb`` is that child's peak resident set size
+evaluator's, not the MIP's.  ``--strategy`` is the config's ``solver.strategy``:
+``lns`` (default; fix-and-optimise search, then the whole model from the best
+roster -- see ``roster/lns.py``) or ``mip`` (one solve of the whole model).  Every
+instance runs in its own child process, ``--jobs`` at a time (``--jobs 2
+--threads 1`` splits a 2-core machine between two instances); ``peak_mb`` is that child's peak resident set size
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss`` read in the child at its end:
 Python, pandas, PuLP and the in-process HiGHS together; a CBC run's separate
 solver process is *not* included).  Rows are appended as instances finish.
@@ -16,7 +19,7 @@ Columns: instance, status, objective (evaluator), bound (solver's best bound,
 HiGHS only), best_known, gap_to_best ((objective - best_known) / best_known),
 proven_optimal (solver proved optimality and the evaluator agrees with its
 objective), build_seconds, solve_seconds, peak_mb, then feasible (evaluator),
-mip_objective, solver, time_limit.
+mip_objective, solver, strategy, threads, time_limit.
 """
 
 from __future__ import annotations
@@ -27,7 +30,9 @@ import json
 import multiprocessing as mp
 import resource
 import sys
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +40,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 COLUMNS = ["instance", "status", "objective", "bound", "best_known", "gap_to_best", "proven_optimal",
-           "build_seconds", "solve_seconds", "peak_mb", "feasible", "mip_objective", "solver", "time_limit"]
+           "build_seconds", "solve_seconds", "peak_mb", "feasible", "mip_objective", "solver", "strategy", "threads",
+           "time_limit"]
 
 
 def parse_only(text: str | None) -> list[int]:
@@ -55,14 +61,14 @@ def parse_only(text: str | None) -> list[int]:
     return out
 
 
-def _child(path: str, solver: str, time_limit: float, queue) -> None:
+def _child(path: str, solver: str, time_limit: float, strategy: str, threads: int, queue) -> None:
     try:
         from roster.ssb import read_instance
         from roster.ssb_eval import evaluate
         from roster.ssb_model import solve_instance
 
         inst = read_instance(path)
-        res, assignment = solve_instance(inst, solver=solver, time_limit=time_limit)
+        res, assignment = solve_instance(inst, solver=solver, time_limit=time_limit, strategy=strategy, threads=threads)
         ev = evaluate(inst, assignment) if res.status in ("optimal", "feasible") else None
         out = {
             "status": res.status,
@@ -81,10 +87,10 @@ def _child(path: str, solver: str, time_limit: float, queue) -> None:
     queue.put(out)
 
 
-def run_one(path: Path, solver: str, time_limit: float, hard_timeout: float) -> dict:
+def run_one(path: Path, solver: str, time_limit: float, hard_timeout: float, strategy: str = "lns", threads: int = 2) -> dict:
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    p = ctx.Process(target=_child, args=(str(path), solver, time_limit, q))
+    p = ctx.Process(target=_child, args=(str(path), solver, time_limit, strategy, threads, q))
     t0 = time.perf_counter()
     p.start()
     try:
@@ -102,6 +108,9 @@ def main(argv=None) -> int:
     ap.add_argument("--only", default=None, help="instance numbers, e.g. 1-8 or 1,3,9-12 (default all 24)")
     ap.add_argument("--time-limit", type=float, default=600.0, help="solver time limit per instance, seconds")
     ap.add_argument("--solver", choices=["highs", "cbc"], default="highs")
+    ap.add_argument("--strategy", choices=["lns", "mip"], default="lns", help="solver.strategy (HiGHS only; CBC always mip)")
+    ap.add_argument("--threads", type=int, default=2, help="solver threads per instance")
+    ap.add_argument("--jobs", type=int, default=1, help="instances solved at the same time")
     ap.add_argument("--out", type=Path, default=Path("results.csv"))
     ap.add_argument("--append", action="store_true", help="append to --out instead of overwriting it")
     args = ap.parse_args(argv)
@@ -115,9 +124,12 @@ def main(argv=None) -> int:
         if new:
             w.writeheader()
             fh.flush()
-        for n in parse_only(args.only):
+        lock = threading.Lock()
+        strategy = args.strategy if args.solver == "highs" else "mip"
+
+        def one(n: int) -> None:
             path = args.instances / f"Instance{n}.txt"
-            r = run_one(path, args.solver, args.time_limit, hard_timeout=args.time_limit * 3 + 900)
+            r = run_one(path, args.solver, args.time_limit, args.time_limit * 3 + 900, strategy, args.threads)
             bk = best[n].best_known
             obj = r.get("objective")
             mip = r.get("mip_objective")
@@ -135,12 +147,18 @@ def main(argv=None) -> int:
                 "feasible": r.get("feasible"),
                 "mip_objective": None if mip is None else round(mip, 3),
                 "solver": args.solver,
+                "strategy": strategy,
+                "threads": args.threads,
                 "time_limit": args.time_limit,
             }
-            w.writerow(row)
-            fh.flush()
             extra = f" violations: {r['violations']}" if r.get("violations") else ""
-            print(json.dumps(row) + extra, flush=True)
+            with lock:
+                w.writerow(row)
+                fh.flush()
+                print(json.dumps(row) + extra, flush=True)
+
+        with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+            list(pool.map(one, parse_only(args.only)))
     return 0
 
 
