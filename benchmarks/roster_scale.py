@@ -3,6 +3,7 @@
     python benchmarks/roster_scale.py                       # the default grid, both solvers
     python benchmarks/roster_scale.py --cases 50x3x7 400x20x28 --solvers highs --time-limit 600
     python benchmarks/roster_scale.py --cases example --solvers highs cbc
+    python benchmarks/roster_scale.py --cases 400x20x28 --solvers highs --strategy lns   # solver.strategy
 
 A case is ``STAFFxDISTRICTSxDAYS`` (a synthetic city from :mod:`roster.scale`,
 generated like the example) or ``example`` (the example city's default week,
@@ -47,7 +48,9 @@ def example_problem(solver: str, time_limit: float):
     return Problem.build(cfg, monday, staff, leave, req)
 
 
-def run_one(case: str, solver: str, time_limit: float, gap: float) -> dict:
+def run_one(case: str, solver: str, time_limit: float, gap: float, strategy: str = "mip") -> dict:
+    import dataclasses
+
     from roster import model as roster_model
     from roster.scale import make_city
 
@@ -57,6 +60,10 @@ def run_one(case: str, solver: str, time_limit: float, gap: float) -> dict:
     else:
         n, d, days = (int(x) for x in case.split("x"))
         problem = make_city(n, d, days, solver=solver, time_limit=time_limit, gap=gap)
+    if solver == "highs" and strategy != "mip":
+        cfg = problem.config
+        cfg = cfg.model_copy(update={"solver": cfg.solver.model_copy(update={"strategy": strategy})})
+        problem = dataclasses.replace(problem, config=cfg)
     gen_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     res = roster_model.solve(problem, time_limit=time_limit)
@@ -67,13 +74,13 @@ def run_one(case: str, solver: str, time_limit: float, gap: float) -> dict:
     if res.status in ("optimal", "feasible"):
         short = float(sum(v for k, v in res.penalties.items() if k.startswith("coverage")) / problem.config.objective.shortfall_penalty_per_hour)
     return {
-        "case": case, "solver": solver, "staff": int(len(problem.staff)), "districts": len(problem.config.districts),
+        "case": case, "solver": solver if solver == "cbc" or strategy == "mip" else f"{solver} ({strategy})", "staff": int(len(problem.staff)), "districts": len(problem.config.districts),
         "days": problem.days, "status": res.status, "objective": res.objective, "bound": res.bound, "gap": res.gap,
         "generate_s": round(gen_s, 2), "build_s": round(res.build_seconds, 2), "solve_s": round(res.solve_seconds, 2),
         "total_s": round(total, 2), "build_share": round(res.build_seconds / total, 3) if total else None,
         "peak_rss_mb": round(self_kb / 1024, 1), "solver_child_rss_mb": round(child_kb / 1024, 1),
         "variables": res.model_size.get("variables"), "constraints": res.model_size.get("constraints"),
-        "shortfall_hours": short, "time_limit": time_limit, "gap_setting": gap,
+        "shortfall_hours": short, "time_limit": time_limit, "gap_setting": gap, "strategy": strategy,
     }
 
 
@@ -104,24 +111,26 @@ def main(argv=None) -> None:
     ap.add_argument("--solvers", nargs="+", default=["highs", "cbc"], choices=["highs", "cbc"])
     ap.add_argument("--time-limit", type=float, default=600)
     ap.add_argument("--gap", type=float, default=0.005)
+    ap.add_argument("--strategy", choices=["mip", "lns"], default="mip", help="solver.strategy for the HiGHS runs")
     ap.add_argument("--json", type=Path, help="append each result as a JSON line to this file")
     ap.add_argument("--one", nargs=2, metavar=("CASE", "SOLVER"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
     if a.one:
-        print(json.dumps(run_one(a.one[0], a.one[1], a.time_limit, a.gap)))
+        print(json.dumps(run_one(a.one[0], a.one[1], a.time_limit, a.gap, a.strategy)))
         return
     print(f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}", file=sys.stderr)
     results, highs_bound = [], {}
     print(HEADER)
     for case in a.cases:
         for solver in a.solvers:
-            cmd = [sys.executable, __file__, "--one", case, solver, "--time-limit", str(a.time_limit), "--gap", str(a.gap)]
+            cmd = [sys.executable, __file__, "--one", case, solver, "--time-limit", str(a.time_limit), "--gap", str(a.gap),
+                   "--strategy", a.strategy]
             out = subprocess.run(cmd, capture_output=True, text=True)
             if out.returncode != 0:
                 print(f"| {case} | | | | {solver} | error: {out.stderr.strip().splitlines()[-1] if out.stderr.strip() else out.returncode} |", flush=True)
                 continue
             r = json.loads(out.stdout.strip().splitlines()[-1])
-            if solver == "highs" and r["bound"] is not None:
+            if solver == "highs" and r["bound"] is not None and case not in highs_bound:
                 highs_bound[case] = r["bound"]
             results.append(r)
             if a.json:

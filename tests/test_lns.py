@@ -75,3 +75,21 @@ def test_lns_needs_highs():
 
     with pytest.raises(InputError, match="strategy"):
         small_config(**{"solver.name": "cbc", "solver.strategy": "lns"})
+
+
+def test_each_persons_bent_rules_are_traced_to_that_person(mini):
+    import numpy as np
+    import pandas as pd
+
+    from roster.lns import _Highs, _slack_owners
+
+    cfg = ssb_config(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    hw = _Highs(m, threads=1, seed=1)
+    codes, ids = pd.factorize(m.assign["staff_id"])
+    slacks = [s for s in m.slacks if s.var is not None]
+    owners = _slack_owners(hw, np.array([v.index for v in m.assign["x"]]), codes,
+                           np.array([s.var.index for s in slacks]))
+    by_where = {s.where: (ids[o] if o >= 0 else None) for s, o in zip(slacks, owners)}
+    total_hours = {w: who for w, who in by_where.items() if w.endswith("in the horizon")}
+    assert total_hours and all(w.startswith(f"{who},") for w, who in total_hours.items())
