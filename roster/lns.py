@@ -277,13 +277,13 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         open_slacks(repair_objective=True)
 
     # ---- improve by neighbourhoods -----------------------------------------------------
-    # Start small (one person's columns while slacks are open: each person's hard rules
-    # are then repaired in a fraction of a second) and let the size adapt.
+    # Neighbourhood sizes are counted in assignment columns and adapt as the search goes.
     per_person = n_x / max(len(staff_ids), 1)
     # Each kind of neighbourhood keeps its own size: whole days for everyone are often
     # solved in a blink where a few whole people time out, and vice versa.
     kinds = ("people", "days", "people_days") + (("lp_people",) if lp_x is not None else ())
-    start_size = float(min(n_x, max(150, 0.1 * n_x)))
+    # A small model is tried whole at once: with a roster as start HiGHS may simply prove it.
+    start_size = float(n_x if n_x <= 1000 else min(n_x, max(150, 0.1 * n_x)))
     targets = {k: start_size for k in kinds}
     if slacks_open:
         targets["people"] = float(min(n_x, max(per_person, 0.05 * n_x)))

@@ -93,3 +93,19 @@ def test_each_persons_bent_rules_are_traced_to_that_person(mini):
     by_where = {s.where: (ids[o] if o >= 0 else None) for s, o in zip(slacks, owners)}
     total_hours = {w: who for w, who in by_where.items() if w.endswith("in the horizon")}
     assert total_hours and all(w.startswith(f"{who},") for w, who in total_hours.items())
+
+
+def test_lns_replan_after_a_sick_call_keeps_the_published_shifts():
+    """Pins are hard rules like any other: the search keeps them (through the standby slacks)."""
+    from constraints.pinning import pin_changes
+    from test_pin_previous import WED, _day_leave, _pinned_rules, _published, _staff
+
+    c = cfg_with(**{"solver.strategy": "lns", "solver.time_limit_seconds": 30, "solver.relative_gap": 0.0})
+    req, published = _published(c)
+    sick = published[published["date"] == WED]["staff_id"].iloc[0]
+    p = make_problem(c, _staff(c), req, leave=_day_leave(c, sick, WED), pinned=published)
+    rules = _pinned_rules(c)
+    r, _ = solve(p, rules, time_limit=30)
+    ch = pin_changes(p, r, rules)
+    assert (ch["change"] == "kept").sum() == 6 and (ch["change"] == "added").sum() == 1
+    assert not [v for v in check(p, r, rules) if v.hard]
