@@ -146,6 +146,14 @@ def parse_instant(value: str, tz: str, *, end_of_day: bool) -> pd.Timestamp | No
     return ts.tz_convert(tz)
 
 
+def _known_staff_id(path: Path, i, value: str, known: set) -> str:
+    """The row's staff id, which must name someone in the staff file."""
+    sid = value.strip()
+    if sid not in known:
+        raise InputError(f"{path}, row {_row(i)}: staff_id {sid} is not in the staff file; fix the id or add the person.")
+    return sid
+
+
 def load_time_off(path: Path | None, cfg, staff_ids) -> pd.DataFrame:
     """Approved leave → ``staff_id, start, end`` instants (end exclusive; dates are whole days)."""
     cols = ["staff_id", "start", "end"]
@@ -156,9 +164,7 @@ def load_time_off(path: Path | None, cfg, staff_ids) -> pd.DataFrame:
     known = set(staff_ids)
     rows = []
     for i, r in raw.iterrows():
-        sid = r["staff_id"].strip()
-        if sid not in known:
-            raise InputError(f"{path}, row {_row(i)}: staff_id {sid} is not in the staff file; fix the id or add the person.")
+        sid = _known_staff_id(path, i, r["staff_id"], known)
         start = parse_instant(r["start"], cfg.timezone, end_of_day=False)
         end = parse_instant(r["end"], cfg.timezone, end_of_day=True)
         for col, val in (("start", start), ("end", end)):
@@ -221,9 +227,7 @@ def load_requests(path: Path | None, cfg, staff_ids) -> pd.DataFrame:
     known = set(staff_ids)
     rows = []
     for i, r in raw.iterrows():
-        sid = r["staff_id"].strip()
-        if sid not in known:
-            raise InputError(f"{path}, row {_row(i)}: staff_id {sid} is not in the staff file; fix the id or add the person.")
+        sid = _known_staff_id(path, i, r["staff_id"], known)
         try:
             day = dt.date.fromisoformat(r["date"].strip())
         except ValueError:

@@ -37,7 +37,7 @@ from __future__ import annotations
 import logging
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -52,7 +52,7 @@ _HAS_SOLUTION = ("Optimal", "Time limit reached", "Interrupt by user", "Node lim
 
 @dataclass
 class LnsStats:
-    """What the search did, for the log and the benchmark report."""
+    """What the search did, for the log (and for tests)."""
 
     lp_seconds: float | None = None
     sub_solves: int = 0
@@ -61,7 +61,6 @@ class LnsStats:
     first_seconds: float | None = None
     lns_objective: float | None = None
     lns_seconds: float = 0.0
-    history: list[tuple[float, float]] = field(default_factory=list)  # (seconds, objective)
 
 
 @dataclass
@@ -129,12 +128,6 @@ class _Highs:
         return status, values, float(info.objective_function_value), float(info.mip_dual_bound)
 
 
-def _day_index(m: ModelContext) -> np.ndarray:
-    dates = pd.to_datetime(pd.Series(m.assign["date"]).astype(str))
-    monday = pd.Timestamp(m.problem.monday)
-    return ((dates - monday).dt.days).to_numpy()
-
-
 def _slack_owners(hw: _Highs, x_idx: np.ndarray, staff_codes: np.ndarray, slack_idx: np.ndarray) -> np.ndarray:
     """For each standby slack, the person whose rule it relaxes (by the assignment columns in
     its row), or -1 when the row spans several people or none."""
@@ -171,7 +164,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     x_idx = np.array([v.index for v in m.assign["x"]], dtype=np.int64)
     n_x = len(x_idx)
     staff_codes, staff_ids = pd.factorize(m.assign["staff_id"])
-    days = _day_index(m)
+    days = m.assign["day"].to_numpy()  # day of the horizon, 0 = the Monday
     horizon = int(days.max()) + 1 if n_x else 1
     by_staff = [np.flatnonzero(staff_codes == k) for k in range(len(staff_ids))]
     slack_idx = np.array([s.var.index for s in m.slacks if s.var is not None], dtype=np.int64)
@@ -266,7 +259,6 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     if incumbent is not None:
         stats.first_objective = best
         stats.first_seconds = time.perf_counter() - t0
-        stats.history.append((stats.first_seconds, best))
 
     def close_slacks_if_clean() -> None:
         if slacks_open and incumbent is not None and slack_total(incumbent) < 1e-6:
@@ -360,7 +352,6 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         if values is not None and (repairing or obj < best - 1e-6):
             incumbent, best = values, obj
             stats.improvements += 1
-            stats.history.append((time.perf_counter() - t0, best))
             stale = 0
             close_slacks_if_clean()
         else:
