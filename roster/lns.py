@@ -11,21 +11,27 @@ the result if it is no worse, repeat.  Each part is a small MIP that HiGHS
 solves in seconds, and the roster can only get better.
 
 How.  The PuLP model is handed to HiGHS once (:func:`roster.model.highs_lp`).
-A neighbourhood is nothing but column bounds: the assignment columns outside it
-are fixed at the incumbent's values, and the incumbent is given to HiGHS as a
-start, so every sub-solve begins from a feasible roster.  The model must be built
-with *standby slacks* (``build(..., standby_slacks=True)``): every hard
-constraint has a slack column bounded at zero.  To find a first roster the
-slacks are opened (at the elastic cost of 10^6 each), the search starts from the
-empty roster, and the slacks close as soon as the incumbent needs none -- so a
-first roster exists even when HiGHS's own heuristics find none.
+In a neighbourhood the assignment columns outside it are fixed at the
+incumbent's values, and the incumbent is given to HiGHS as a start, so every
+sub-solve begins from a feasible roster.  The model must be built with
+*standby slacks* (``build(..., standby_slacks=True)``): every hard constraint
+has a slack column bounded at zero.  To find a first roster the slacks are
+opened (at the elastic cost of 10^6 each, the rest of the objective still
+counting), the search starts from the LP's rounding or the empty roster, and
+the slacks close as soon as the incumbent needs none -- so a first roster
+exists even when HiGHS's own heuristics find none.
 
 The search spends ``lns_share`` of the time limit; the rest goes to one solve of
 the whole model, started from the best roster found, which both improves it
-further and supplies the proven lower bound that is reported.  The neighbourhood
-size adapts: it grows while sub-problems are solved to optimality and shrinks
-when they hit their time limit.  When a neighbourhood is the whole model and it
-is solved to optimality, the roster is proven optimal and the search stops.
+further and supplies the proven lower bound that is reported (unless the LP
+relaxation alone did not solve in its share of the time: then the search keeps
+nearly all of it).  Each neighbourhood is cut out of the model as a small MIP
+(:mod:`roster.submip`), so it costs HiGHS the neighbourhood's size, not a presolve
+of the whole model.  The kind of neighbourhood is drawn by its recent
+improvements per second, and each kind's size adapts: it grows while
+sub-problems are solved to optimality and shrinks when they hit their time
+limit.  When a neighbourhood is the whole model and it is solved to optimality,
+the roster is proven optimal and the search stops.
 
 Reproducibility: the neighbourhoods come from a generator seeded with
 ``solver.seed``, but the number of sub-solves depends on wall-clock time, so two
@@ -43,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from constraints.base import ModelContext
+from roster.submip import SubMip
 
 log = logging.getLogger("roster")
 
@@ -86,6 +93,7 @@ class _Highs:
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("threads", int(threads))
         self.h.setOptionValue("random_seed", int(seed))
+        self.threads, self.seed = threads, seed
         self.variables = m.prob.variables()
         model = highs_lp(m.prob)
         self.row_start = np.asarray(model.a_matrix_.start_, dtype=np.int64)
@@ -94,6 +102,7 @@ class _Highs:
         self.upper = np.asarray(model.col_upper_, dtype=float).copy()
         self.cost = np.asarray(model.col_cost_, dtype=float).copy()
         self.offset = float(model.offset_)
+        self.lp = model
         self.h.passModel(model)
 
     def objective(self, values: np.ndarray) -> float:
@@ -106,6 +115,34 @@ class _Highs:
     def set_bounds(self, idx: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> None:
         if len(idx):
             self.h.changeColsBounds(len(idx), idx.astype(np.int32), lower.astype(float), upper.astype(float))
+
+    def configure(self, h, time_limit: float, gap: float, abs_gap: float) -> None:
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("threads", int(self.threads))
+        h.setOptionValue("random_seed", int(self.seed))
+        h.setOptionValue("time_limit", float(max(time_limit, 0.05)))
+        h.setOptionValue("mip_rel_gap", float(gap))
+        h.setOptionValue("mip_abs_gap", float(abs_gap))
+
+    def run_piece(self, piece, start: np.ndarray, time_limit: float, gap: float,
+                  abs_gap: float = 1e-6) -> tuple[str, np.ndarray | None]:
+        """Solve one cut-out neighbourhood (:mod:`roster.submip`) from ``start`` (full-model values);
+        returns (model status text, full-model values with the piece's columns replaced)."""
+        h = self.hs.Highs()
+        self.configure(h, time_limit, gap, abs_gap)
+        h.passModel(piece.model)
+        sol = self.hs.HighsSolution()
+        sol.col_value = list(start[piece.columns])
+        sol.value_valid = True
+        h.setSolution(sol)
+        h.run()
+        status = h.modelStatusToString(h.getModelStatus())
+        has = status in _HAS_SOLUTION and int(h.getInfo().primal_solution_status) == 2
+        if not has:
+            return status, None
+        values = start.copy()
+        values[piece.columns] = np.asarray(h.getSolution().col_value, dtype=float)
+        return status, values
 
     def run(self, start: np.ndarray | None, time_limit: float, gap: float,
             abs_gap: float = 1e-6) -> tuple[str, np.ndarray | None, float | None, float | None]:
@@ -148,6 +185,20 @@ def _slack_owners(hw: _Highs, x_idx: np.ndarray, staff_codes: np.ndarray, slack_
     one = np.where((hi >= 0) & (lo == hi), hi, -1)
     rows = slack_row[slack_idx]
     return np.where(rows >= 0, one[np.maximum(rows, 0)], -1)
+
+
+def _window_start(rng: np.random.Generator, day_penalty: np.ndarray, width: int) -> int:
+    """First day of a window of ``width`` days: half the time uniformly at random, otherwise
+    drawn in proportion to the penalty paid inside the window (where the roster is weak)."""
+    horizon = len(day_penalty)
+    starts = horizon - width + 1
+    if starts <= 1:
+        return 0
+    inside = np.convolve(day_penalty, np.ones(width), mode="valid")[:starts]
+    if rng.random() < 0.5 or inside.sum() <= 0:
+        return int(rng.integers(0, starts))
+    w = inside + 0.05 * inside.mean()
+    return int(rng.choice(starts, p=w / w.sum()))
 
 
 def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int = 7, relative_gap: float = 0.0,
@@ -195,25 +246,38 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     best: float | None = None
     slacks_open = False
 
-    repair_cost = np.zeros(len(hw.cost))
-    repair_cost[slack_idx] = 1.0
-
-    def open_slacks(repair_objective: bool = False) -> None:
-        """Let hard rules bend; with ``repair_objective`` the bends are all that is minimised
-        (each person's rules are then independent of everyone else's, so many people are
-        repaired in one solve)."""
+    def open_slacks() -> None:
+        """Let hard rules bend, each bend at the elastic cost (10^6 per unit)."""
         nonlocal slacks_open
         if len(slack_idx) and not slacks_open:
             hw.set_bounds(slack_idx, np.zeros(len(slack_idx)), np.full(len(slack_idx), hw.hs.kHighsInf))
+            cur_upper[slack_idx] = hw.hs.kHighsInf
             slacks_open = True
-        if repair_objective:
-            hw.set_costs(repair_cost)
 
     def close_slacks() -> None:
         nonlocal slacks_open
         hw.set_bounds(slack_idx, np.zeros(len(slack_idx)), np.zeros(len(slack_idx)))
-        hw.set_costs(hw.cost)
+        cur_upper[slack_idx] = 0.0
         slacks_open = False
+
+    # The model's current column data (slacks open or closed, repair or true objective),
+    # from which neighbourhoods are cut; the assignment columns keep their own bounds here.
+    cur_lower = hw.lower.copy()
+    cur_upper = hw.upper.copy()
+    cutter: SubMip | None = None
+
+    def solve_neighbourhood(free: np.ndarray, limit: float, abs_gap: float) -> tuple[str, np.ndarray | None]:
+        """Re-solve the free assignment columns with the rest of the incumbent fixed.  The whole
+        model when everything is free (so that optimality is a proof), else a cut-out piece."""
+        nonlocal cutter
+        if free.all():
+            hw.set_bounds(x_idx, x_lo, x_up)
+            status, values, _, _ = hw.run(incumbent, limit, 0.0, abs_gap)
+            return status, values
+        if cutter is None:
+            cutter = SubMip(hw.lp, x_idx)
+        piece = cutter.piece(x_idx[free], incumbent, cur_lower, cur_upper, hw.cost)
+        return hw.run_piece(piece, incumbent, limit, 0.0, abs_gap)
 
     if use_lp and n_x:
         # Interior point with crossover: these LPs are very degenerate, and the IPM is
@@ -239,6 +303,11 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 incumbent, best = values, obj
         else:
             log.debug("LNS: LP relaxation %s", status)
+            # Branch and bound on a model whose LP relaxation alone does not solve in a quarter
+            # of the search time will not get far either (on benchmark instances 13 and 19 the
+            # final whole-model solve proved bounds of 124 and -3 against optima of 1348 and
+            # 3149): give that time to the neighbourhoods instead.
+            lns_deadline = deadline - min(0.02 * time_limit, 10.0)
 
     # ---- a first roster -------------------------------------------------------------
     if incumbent is None and len(slack_idx):
@@ -260,13 +329,28 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         stats.first_objective = best
         stats.first_seconds = time.perf_counter() - t0
 
+    penalty_cache: dict = {}
+
+    def day_penalties(values: np.ndarray) -> np.ndarray:
+        """What the roster pays in auxiliary columns (cover shortfalls, overtime, ...), spread
+        over the days of the assignment columns that share a row with them."""
+        nonlocal cutter
+        if penalty_cache.get("of") is values:
+            return penalty_cache["days"]
+        if cutter is None:
+            cutter = SubMip(hw.lp, x_idx)
+        paid = np.maximum(hw.cost * values, 0.0)
+        paid[x_idx] = 0.0
+        per_row = cutter.pattern @ paid
+        per_x = cutter.pattern_t[x_idx] @ per_row
+        penalty_cache.update({"of": values, "days": np.bincount(days, weights=per_x, minlength=horizon)})
+        return penalty_cache["days"]
+
     def close_slacks_if_clean() -> None:
         if slacks_open and incumbent is not None and slack_total(incumbent) < 1e-6:
             close_slacks()
 
     close_slacks_if_clean()
-    if slacks_open:
-        open_slacks(repair_objective=True)
 
     # ---- improve by neighbourhoods -----------------------------------------------------
     # Neighbourhood sizes are counted in assignment columns and adapt as the search goes.
@@ -281,13 +365,22 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         targets["people"] = float(min(n_x, max(per_person, 0.05 * n_x)))
     order = rng.permutation(len(staff_ids))
     pointer = 0
-    turn = 0
+    # Which kind of neighbourhood to try next: each kind's score is a moving average of its
+    # improvements per second, and kinds are drawn in proportion to it (with a floor, so none
+    # is starved) -- the adaptive choice of ALNS.  Which kind pays differs a lot between
+    # models: whole days for everyone on month-long benchmark rosters, a few whole people
+    # on others.
+    scores = {k: 1.0 for k in kinds}
     proven = False
     stale = 0
     patience = 30
     while incumbent is not None and time.perf_counter() < lns_deadline - 0.5:
-        kind = kinds[turn % len(kinds)] if not slacks_open else "repair"
-        turn += 1
+        if slacks_open:
+            kind = "repair"
+        else:
+            w = np.array([scores[k] for k in kinds])
+            w = np.maximum(w, 0.15 * w.mean())
+            kind = kinds[int(rng.choice(len(kinds), p=w / w.sum()))]
         free = np.zeros(n_x, dtype=bool)
         target = targets["people" if kind == "repair" else kind]
         owners = slack_owner[incumbent[slack_idx] > 1e-6] if slacks_open else np.array([], dtype=np.int64)
@@ -322,7 +415,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         elif kind == "days":
             per_day = max(n_x / horizon, 1.0)
             width = int(min(horizon, max(1, math.ceil(target / per_day))))
-            first = int(rng.integers(0, horizon - width + 1))
+            first = _window_start(rng, day_penalties(incumbent), width)
             free = (days >= first) & (days < first + width)
         else:
             width = int(min(horizon, max(7, horizon // 4)))
@@ -333,23 +426,23 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 if free.sum() >= target:
                     break
         whole = bool(free.all())
-        fix_all_but(free, incumbent)
         remaining = lns_deadline - time.perf_counter()
         limit = min(sub_limit, max(remaining, 0.1))
         started = time.perf_counter()
-        # While repairing, only the slacks count: stop as soon as they are provably least.
+        # While repairing, the bends dominate the objective (10^6 each), but the rest of it
+        # still counts: the repaired people are placed where the roster needs them, so the
+        # search goes on from a sensible roster instead of an arbitrary one.
         repairing = slacks_open
-        status, values, obj, _ = hw.run(incumbent, limit, 0.0, 0.5 if repairing else 1e-6)
-        if values is not None:
-            if repairing and slack_total(values) > slack_total(incumbent) - 1e-6:
-                values = None  # no fewer bends
-            else:
-                obj = hw.objective(values)
+        status, values = solve_neighbourhood(free, limit, 1e-6)
+        obj = hw.objective(values) if values is not None else None
         took = time.perf_counter() - started
         stats.sub_solves += 1
         log.debug("LNS %s: %d free, %s, %s -> best %s, slacks %s", kind, int(free.sum()), status, obj, best,
                   "open" if slacks_open else "closed")
-        if values is not None and (repairing or obj < best - 1e-6):
+        if not repairing:
+            gained = 1.0 if values is not None and obj < best - 1e-6 else 0.0
+            scores[kind] = 0.8 * scores[kind] + 0.2 * gained / max(took, 0.2)
+        if values is not None and obj < best - 1e-6:
             incumbent, best = values, obj
             stats.improvements += 1
             stale = 0
@@ -377,6 +470,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         # Could not get rid of every slack in the search: the final solve must do it.
         close_slacks()
         if incumbent is not None and slack_total(incumbent) > 1e-6:
+            slack_vars = [s for s in m.slacks if s.var is not None]
+            bent = [f"{s.rule} ({s.where})" for s, v in zip(slack_vars, incumbent[slack_idx]) if v > 1e-6]
+            log.info("LNS: the search left %d hard rule(s) bent, e.g. %s; the whole model must find a roster",
+                     len(bent), "; ".join(bent[:3]))
             incumbent, best = None, None
     hw.set_bounds(x_idx, x_lo, x_up)
     remaining = deadline - time.perf_counter()

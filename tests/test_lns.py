@@ -109,3 +109,47 @@ def test_lns_replan_after_a_sick_call_keeps_the_published_shifts():
     ch = pin_changes(p, r, rules)
     assert (ch["change"] == "kept").sum() == 6 and (ch["change"] == "added").sum() == 1
     assert not [v for v in check(p, r, rules) if v.hard]
+
+
+def test_a_cut_out_neighbourhood_is_the_full_model_with_the_rest_fixed(mini):
+    """roster.submip: solving the piece gives the same optimum as fixing the other columns by their
+    bounds in the full model, and the assembled values satisfy every row of the full model."""
+    import numpy as np
+    import pandas as pd
+
+    from roster.lns import _Highs
+    from roster.submip import SubMip
+
+    cfg = ssb_config(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    hw = _Highs(m, threads=1, seed=1)
+    x_idx = np.array([v.index for v in m.assign["x"]])
+    # A feasible but poor start: any roster free of bends (objective ignored).
+    hw.set_costs(np.zeros(len(hw.cost)))
+    status, start, _, _ = hw.run(None, 30, 0.0)
+    assert start is not None
+    hw.set_costs(hw.cost)
+    # ...with its auxiliary columns (cover shortfalls) settled for that roster, as the search does.
+    hw.set_bounds(x_idx, np.round(start[x_idx]), np.round(start[x_idx]))
+    status, start, _, _ = hw.run(start, 30, 0.0)
+    hw.set_bounds(x_idx, hw.lower[x_idx], hw.upper[x_idx])
+    free = (m.assign["staff_id"] == "P").to_numpy()
+    piece = SubMip(hw.lp, x_idx).piece(x_idx[free], start, hw.lower, hw.upper, hw.cost)
+    assert 0 < piece.model.num_col_ < len(hw.cost) and piece.model.num_row_ < len(hw.row_start) - 1
+    status, values = hw.run_piece(piece, start, 30, 0.0)
+    assert status == "Optimal"
+    # Reference: the full model with Q's assignment columns fixed by bounds.
+    keep = x_idx[~free]
+    hw.set_bounds(keep, np.round(start[keep]), np.round(start[keep]))
+    ref_status, ref, ref_obj, _ = hw.run(start, 30, 0.0)
+    assert ref_status == "Optimal"
+    assert hw.objective(values) == pytest.approx(ref_obj)
+    assert hw.objective(values) <= hw.objective(start) + 1e-9
+    np.testing.assert_array_equal(np.round(values[keep]), np.round(start[keep]))
+    # Every row and bound of the full model holds for the assembled values.
+    A = SubMip(hw.lp, x_idx).A
+    act = A @ values
+    lp = hw.lp
+    assert np.all(act >= np.asarray(lp.row_lower_) - 1e-6) and np.all(act <= np.asarray(lp.row_upper_) + 1e-6)
+    assert np.all(values >= hw.lower - 1e-9) and np.all(values <= hw.upper + 1e-9)
+    assert pd.Series(values[x_idx]).sub(pd.Series(values[x_idx]).round()).abs().max() < 1e-6
