@@ -153,3 +153,21 @@ def test_a_cut_out_neighbourhood_is_the_full_model_with_the_rest_fixed(mini):
     assert np.all(act >= np.asarray(lp.row_lower_) - 1e-6) and np.all(act <= np.asarray(lp.row_upper_) + 1e-6)
     assert np.all(values >= hw.lower - 1e-9) and np.all(values <= hw.upper + 1e-9)
     assert pd.Series(values[x_idx]).sub(pd.Series(values[x_idx]).round()).abs().max() < 1e-6
+
+
+def test_day_windows_are_drawn_towards_where_the_roster_pays():
+    import numpy as np
+
+    from roster.lns import _window_start
+
+    rng = np.random.default_rng(0)
+    pay = np.zeros(28)
+    pay[20] = 500.0  # all the penalty on day 20
+    starts = np.array([_window_start(rng, pay, 5) for _ in range(400)])
+    covering = ((starts <= 20) & (starts + 5 > 20)).mean()
+    # Half the draws are uniform (5 of 24 starts cover day 20), half follow the penalty.
+    assert 0.45 < covering < 0.75
+    assert starts.min() >= 0 and starts.max() <= 23
+    assert _window_start(rng, np.zeros(28), 28) == 0
+    flat = np.array([_window_start(rng, np.zeros(28), 7) for _ in range(200)])
+    assert len(set(flat)) > 10  # nothing paid: uniform
