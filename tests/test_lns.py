@@ -171,3 +171,16 @@ def test_day_windows_are_drawn_towards_where_the_roster_pays():
     assert _window_start(rng, np.zeros(28), 28) == 0
     flat = np.array([_window_start(rng, np.zeros(28), 7) for _ in range(200)])
     assert len(set(flat)) > 10  # nothing paid: uniform
+
+
+def test_lns_repair_by_bends_alone_then_settles_the_costs(mini):
+    """The repair used when the LP relaxation does not solve: minimise the bends only, then
+    price the roster (its cover shortfalls are settled once) and improve it to the optimum."""
+    cfg = ssb_config(mini, time_limit=30)
+    reference, _ = solve_instance(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=30, seed=5, use_lp=False, bends_only_repair=True)
+    assert res.stats.first_objective >= m.elastic_cost
+    assert res.status == "optimal" and res.objective == pytest.approx(reference.objective)
+    assert all((s.var.varValue or 0) < 1e-6 for s in m.slacks)
+    assert pulp.value(m.prob.objective) == pytest.approx(res.objective)
