@@ -207,8 +207,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     """Fix-and-optimise search on the built model ``m``; writes the best roster into the PuLP variables.
 
     ``bends_only_repair``: while hard rules still bend, minimise the bends alone (True) or
-    the true objective with the bends priced in (False); None chooses the former only
-    when the LP relaxation did not solve in time.
+    the true objective with the bends priced in (False); None starts with the latter and
+    switches to the former when the LP relaxation did not solve in time or the repair
+    has taken a fifth of the search time.
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit
@@ -356,17 +357,26 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
 
     # How to repair.  Normally the repair keeps the true objective (bends at 10^6 each), so
     # the repaired people land where the roster needs them: on instance 12 that left a
-    # roster of 7 659 to improve instead of 45 170.  But on a model whose LP relaxation did
-    # not even solve, those sub-MIPs are too slow (instance 13: not repaired in 10 minutes),
-    # so there the repair minimises the bends alone -- each person's rules are then
-    # independent of everyone else's and sub-MIPs stop as soon as the bends are least --
-    # and the roster's cover shortfalls and the like are settled once afterwards.
+    # roster of 7 659 to improve instead of 45 170.  But on large models those sub-MIPs are
+    # too slow (instance 13: not repaired in 10 minutes), so when the LP relaxation did not
+    # solve, or the repair has taken a fifth of the search time, the repair minimises the
+    # bends alone -- each person's rules are then independent of everyone else's and
+    # sub-MIPs stop as soon as the bends are least -- and the roster's cover shortfalls
+    # and the like are settled once afterwards.
     repair_cost = np.zeros(len(hw.cost))
     repair_cost[slack_idx] = 1.0
-    bends_only = slacks_open and (lp_failed if bends_only_repair is None else bends_only_repair)
-    if bends_only:
+    bends_only = False
+    repair_started = time.perf_counter()
+    repair_patience = 0.2 * max(lns_deadline - repair_started, 0.0)
+
+    def repair_by_bends_only() -> None:
+        nonlocal bends_only, cur_cost
+        bends_only = True
         cur_cost = repair_cost
         hw.set_costs(repair_cost)
+
+    if slacks_open and (lp_failed if bends_only_repair is None else bends_only_repair):
+        repair_by_bends_only()
 
     def close_slacks_if_clean() -> None:
         nonlocal incumbent, best, cur_cost, bends_only
@@ -409,6 +419,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     stale = 0
     patience = 30
     while incumbent is not None and time.perf_counter() < lns_deadline - 0.5:
+        if (slacks_open and not bends_only and bends_only_repair is None
+                and time.perf_counter() - repair_started > repair_patience):
+            log.debug("LNS: repair too slow with the objective kept; minimising the bends alone")
+            repair_by_bends_only()
         if slacks_open:
             kind = "repair"
         else:
