@@ -509,6 +509,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 targets[kind] = min(float(n_x), target * 1.25)
         else:
             targets["people" if kind == "repair" else kind] = max(min(30.0, per_person), target * 0.8)
+        if repairing and not slacks_open:
+            # The repair is over: its neighbourhood size (grown on per-person sub-problems
+            # that stop as soon as the bends are least) means nothing for improving.
+            targets["people"] = start_size
         if stale >= patience and not repairing:
             break  # the neighbourhoods have stopped paying: give the rest to the whole model
     stats.lns_objective = best
