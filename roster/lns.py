@@ -520,14 +520,18 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
 
     # ---- the whole model from the best roster: improve it and prove a bound -----------------
     bound: float | None = best if proven else None
+    if bends_only:
+        hw.set_costs(hw.cost)  # the final solve is on the true objective
+        cur_cost, bends_only = hw.cost, False
     if slacks_open:
         # Could not get rid of every slack in the search: the final solve must do it.
         close_slacks()
         if incumbent is not None and slack_total(incumbent) > 1e-6:
+            # By rule name only: the places name staff, and logs carry no personal data.
             slack_vars = [s for s in m.slacks if s.var is not None]
-            bent = [f"{s.rule} ({s.where})" for s, v in zip(slack_vars, incumbent[slack_idx]) if v > 1e-6]
-            log.info("LNS: the search left %d hard rule(s) bent, e.g. %s; the whole model must find a roster",
-                     len(bent), "; ".join(bent[:3]))
+            bent = pd.Series([s.rule for s, v in zip(slack_vars, incumbent[slack_idx]) if v > 1e-6]).value_counts()
+            log.info("LNS: the search left hard rules bent (%s); the whole model must find a roster",
+                     ", ".join(f"{rule} x{n}" for rule, n in bent.items()))
             incumbent, best = None, None
     hw.set_bounds(x_idx, x_lo, x_up)
     remaining = deadline - time.perf_counter()
