@@ -90,10 +90,8 @@ class _Highs:
         BulkHiGHS.use_threads(threads)
         self.hs = highspy
         self.h = highspy.Highs()
-        self.h.setOptionValue("output_flag", False)
-        self.h.setOptionValue("threads", int(threads))
-        self.h.setOptionValue("random_seed", int(seed))
         self.threads, self.seed = threads, seed
+        self.h.setOptionValue("output_flag", False)
         self.variables = m.prob.variables()
         model = highs_lp(m.prob)
         self.row_start = np.asarray(model.a_matrix_.start_, dtype=np.int64)
@@ -147,9 +145,7 @@ class _Highs:
     def run(self, start: np.ndarray | None, time_limit: float, gap: float,
             abs_gap: float = 1e-6) -> tuple[str, np.ndarray | None, float | None, float | None]:
         """One solve from ``start``; returns (model status text, column values, objective, bound)."""
-        self.h.setOptionValue("time_limit", float(max(time_limit, 0.05)))
-        self.h.setOptionValue("mip_rel_gap", float(gap))
-        self.h.setOptionValue("mip_abs_gap", float(abs_gap))
+        self.configure(self.h, time_limit, gap, abs_gap)
         if start is not None:
             sol = self.hs.HighsSolution()
             sol.col_value = list(start)
@@ -269,22 +265,25 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
 
     # The model's current column data (slacks open or closed, repair or true objective),
     # from which neighbourhoods are cut; the assignment columns keep their own bounds here.
-    cur_lower = hw.lower.copy()
+    # Built on first use: the matrix and its components, shared by pieces and penalties.
     cur_upper = hw.upper.copy()
     cur_cost = hw.cost
     cutter: SubMip | None = None
 
+    def get_cutter() -> SubMip:
+        nonlocal cutter
+        if cutter is None:
+            cutter = SubMip(hw.lp, x_idx)
+        return cutter
+
     def solve_neighbourhood(free: np.ndarray, limit: float, abs_gap: float) -> tuple[str, np.ndarray | None]:
         """Re-solve the free assignment columns with the rest of the incumbent fixed.  The whole
         model when everything is free (so that optimality is a proof), else a cut-out piece."""
-        nonlocal cutter
         if free.all():
             hw.set_bounds(x_idx, x_lo, x_up)
             status, values, _, _ = hw.run(incumbent, limit, 0.0, abs_gap)
             return status, values
-        if cutter is None:
-            cutter = SubMip(hw.lp, x_idx)
-        piece = cutter.piece(x_idx[free], incumbent, cur_lower, cur_upper, cur_cost)
+        piece = get_cutter().piece(x_idx[free], incumbent, hw.lower, cur_upper, cur_cost)
         return hw.run_piece(piece, incumbent, limit, 0.0, abs_gap)
 
     if use_lp and n_x:
@@ -343,11 +342,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     def day_penalties(values: np.ndarray) -> np.ndarray:
         """What the roster pays in auxiliary columns (cover shortfalls, overtime, ...), spread
         over the days of the assignment columns that share a row with them."""
-        nonlocal cutter
         if penalty_cache.get("of") is values:
             return penalty_cache["days"]
-        if cutter is None:
-            cutter = SubMip(hw.lp, x_idx)
+        cutter = get_cutter()
         paid = np.maximum(hw.cost * values, 0.0)
         paid[x_idx] = 0.0
         per_row = cutter.pattern @ paid

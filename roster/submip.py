@@ -40,7 +40,6 @@ class Piece:
 
     model: object  # highspy.HighsLp
     columns: np.ndarray
-    offset: float  # objective of everything outside, at the incumbent
 
 
 class SubMip:
@@ -66,7 +65,6 @@ class SubMip:
         self.row_upper = np.asarray(lp.row_upper_, dtype=float)
         integrality = list(lp.integrality_) if len(lp.integrality_) else []
         self.integer = np.array([int(t) != 0 for t in integrality], dtype=bool) if integrality else np.zeros(n, bool)
-        self.base_offset = float(lp.offset_)
         self.is_cut = np.zeros(n, dtype=bool)
         self.is_cut[cut_columns] = True
         aux = np.flatnonzero(~self.is_cut)
@@ -127,5 +125,4 @@ class SubMip:
         if integer.any():
             model.integrality_ = [highspy.HighsVarType.kInteger if f else highspy.HighsVarType.kContinuous
                                   for f in integer]
-        offset = self.base_offset + float(cost @ fixed)
-        return Piece(model, columns, offset)
+        return Piece(model, columns)
