@@ -128,6 +128,10 @@ class ModelContext:
         self.elastic_cost = elastic_cost
         self.penalties: list[Penalty] = []
         self.slacks: list[ElasticSlack] = []
+        # Columns of extended formulations whose values follow from the assignment (the
+        # run-rule flow): they tighten the LP relaxation, and a neighbourhood search may
+        # leave them and their rows out of its small MIPs and settle them afterwards.
+        self.implied: list[pulp.LpVariable] = []
         self.constraint_count: dict[str, int] = {}
         self._n = 0
         inst_cover = covered_hours(problem.instances["start"], problem.instances["end"], problem.hours, wrap=problem.wrap)

@@ -726,7 +726,8 @@ def add_run_flow(m: ModelContext, rules: list, *, max_states: int = 60) -> int:
     could not do -- but its LP relaxation is the convex hull of all allowed
     patterns, far tighter than the pattern rows alone (e.g. with runs of at most
     5 days and days off in pairs, a fractional roster can no longer work 5/6 of
-    the days).  Flows are continuous: integral day variables force a path.
+    the days).  Flows are continuous: integral day variables force a path.  The
+    flow variables are listed in ``m.implied`` (see :mod:`roster.submip`).
     Skipped in elastic mode (the hard rules may bend there).  Returns the number
     of flow variables added.
     """
@@ -798,6 +799,7 @@ def add_run_flow(m: ModelContext, rules: list, *, max_states: int = 60) -> int:
             if wcap is not None and used > wcap:
                 continue
             v = m.new_var("run")
+            m.implied.append(v)
             inflow.setdefault((b, used), []).append((v, 1))
             added += 1
         m.prob += pulp.LpAffineExpression([t for ts in inflow.values() for t in ts]) == 1
@@ -820,6 +822,7 @@ def add_run_flow(m: ModelContext, rules: list, *, max_states: int = 60) -> int:
                     if wcap is not None and u > wcap:
                         continue
                     v = m.new_var("run")
+                    m.implied.append(v)
                     outs.append((v, 1))
                     nxt.setdefault((t, u), []).append((v, 1))
                     added += 1

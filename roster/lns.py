@@ -62,6 +62,7 @@ class LnsStats:
     """What the search did, for the log (and for tests)."""
 
     lp_seconds: float | None = None
+    lp_bound: float | None = None  # the LP relaxation's value: a lower bound on the optimum
     sub_solves: int = 0
     improvements: int = 0
     first_objective: float | None = None
@@ -221,6 +222,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     horizon = int(days.max()) + 1 if n_x else 1
     by_staff = [np.flatnonzero(staff_codes == k) for k in range(len(staff_ids))]
     slack_idx = np.array([s.var.index for s in m.slacks if s.var is not None], dtype=np.int64)
+    implied_idx = np.array([v.index for v in m.implied], dtype=np.int64)
     slack_owner = _slack_owners(hw, x_idx, staff_codes, slack_idx)
     x_lo = hw.lower[x_idx]
     x_up = hw.upper[x_idx]
@@ -273,13 +275,30 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     def get_cutter() -> SubMip:
         nonlocal cutter
         if cutter is None:
-            cutter = SubMip(hw.lp, x_idx)
+            cutter = SubMip(hw.lp, x_idx, implied_idx)
         return cutter
+
+    # Pieces leave the implied columns (the run-rule flow) out, so after a piece's roster is
+    # taken they are stale; the whole model needs them settled before it is given the
+    # incumbent as a start, and the final roster gets them settled too.
+    implied_stale = False
+
+    def settle_implied(limit: float) -> None:
+        nonlocal incumbent, implied_stale
+        if not implied_stale or incumbent is None:
+            return
+        fix_all_but(np.zeros(n_x, dtype=bool), incumbent)
+        _, values, _, _ = hw.run(None, max(limit, 1.0), 0.0)
+        hw.set_bounds(x_idx, x_lo, x_up)
+        if values is not None:
+            incumbent = values
+            implied_stale = False
 
     def solve_neighbourhood(free: np.ndarray, limit: float, abs_gap: float) -> tuple[str, np.ndarray | None]:
         """Re-solve the free assignment columns with the rest of the incumbent fixed.  The whole
         model when everything is free (so that optimality is a proof), else a cut-out piece."""
         if free.all():
+            settle_implied(limit)
             hw.set_bounds(x_idx, x_lo, x_up)
             status, values, _, _ = hw.run(incumbent, limit, 0.0, abs_gap)
             return status, values
@@ -292,12 +311,13 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         # benchmark instance 8).
         hw.h.setOptionValue("solve_relaxation", True)
         hw.h.setOptionValue("solver", "ipm")
-        status, values, _, _ = hw.run(None, max(lp_share * (lns_deadline - time.perf_counter()), 0.1), 0.0)
+        status, values, lp_value, _ = hw.run(None, max(lp_share * (lns_deadline - time.perf_counter()), 0.1), 0.0)
         hw.h.setOptionValue("solver", "choose")
         hw.h.setOptionValue("solve_relaxation", False)
         if status == "Optimal" and values is not None:
             lp_x = values[x_idx]
             stats.lp_seconds = time.perf_counter() - t0
+            stats.lp_bound = lp_value
             # RENS: keep what the LP already decided, search over what it left fractional.
             # With the slacks open it always yields a roster, if one that still bends rules.
             decided = (lp_x < 1e-6) | (lp_x > 1 - 1e-6)
@@ -356,15 +376,25 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     # the repaired people land where the roster needs them: on instance 12 that left a
     # roster of 7 659 to improve instead of 45 170.  But on large models those sub-MIPs are
     # too slow (instance 13: not repaired in 10 minutes), so when the LP relaxation did not
-    # solve, or the repair has taken a fifth of the search time, the repair minimises the
-    # bends alone -- each person's rules are then independent of everyone else's and
-    # sub-MIPs stop as soon as the bends are least -- and the roster's cover shortfalls
-    # and the like are settled once afterwards.
+    # solve, or the repair at its pace so far would take more than a fifth of the search
+    # time, the repair minimises the bends alone -- each person's rules are then
+    # independent of everyone else's and sub-MIPs stop as soon as the bends are least --
+    # and the roster's cover shortfalls and the like are settled once afterwards.
     repair_cost = np.zeros(len(hw.cost))
     repair_cost[slack_idx] = 1.0
     bends_only = False
     repair_started = time.perf_counter()
     repair_patience = 0.2 * max(lns_deadline - repair_started, 0.0)
+    bends_at_start = slack_total(incumbent) if incumbent is not None else 0.0
+
+    def repair_too_slow() -> bool:
+        """Would the repair, at its pace so far, end after its patience?  (The bends are
+        summed over rules in their own units, hours or counts: a rough but fair measure.)"""
+        elapsed = time.perf_counter() - repair_started
+        removed = bends_at_start - slack_total(incumbent)
+        if removed <= 0:
+            return elapsed > repair_patience
+        return elapsed * bends_at_start / removed > repair_patience
 
     def repair_by_bends_only() -> None:
         nonlocal bends_only, cur_cost
@@ -376,7 +406,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         repair_by_bends_only()
 
     def close_slacks_if_clean() -> None:
-        nonlocal incumbent, best, cur_cost, bends_only
+        nonlocal incumbent, best, cur_cost, bends_only, implied_stale
         if not (slacks_open and incumbent is not None and slack_total(incumbent) < 1e-6):
             return
         close_slacks()
@@ -386,10 +416,13 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             hw.set_costs(hw.cost)
             # A piece leaves the auxiliary columns outside it as they are, so make them the
             # cheapest for this roster once, with the roster fixed, now that costs count.
+            # (This settles the implied columns too.)
             fix_all_but(np.zeros(n_x, dtype=bool), incumbent)
-            _, values, obj, _ = hw.run(incumbent, max(lns_deadline - time.perf_counter(), 1.0), 0.0)
+            _, values, obj, _ = hw.run(None if implied_stale else incumbent,
+                                       max(lns_deadline - time.perf_counter(), 1.0), 0.0)
             hw.set_bounds(x_idx, x_lo, x_up)
             incumbent, best = (values, obj) if values is not None else (incumbent, hw.objective(incumbent))
+            implied_stale = implied_stale and values is None
 
     close_slacks_if_clean()
 
@@ -416,8 +449,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     stale = 0
     patience = 30
     while incumbent is not None and time.perf_counter() < lns_deadline - 0.5:
-        if (slacks_open and not bends_only and bends_only_repair is None
-                and time.perf_counter() - repair_started > repair_patience):
+        if slacks_open and not bends_only and bends_only_repair is None and repair_too_slow():
             log.debug("LNS: repair too slow with the objective kept; minimising the bends alone")
             repair_by_bends_only()
         if slacks_open:
@@ -491,6 +523,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             scores[kind] = 0.8 * scores[kind] + 0.2 * gained / max(took, 0.2)
         if values is not None and (bends_only or obj < best - 1e-6):
             incumbent, best = values, obj
+            implied_stale = implied_stale or (not whole and len(implied_idx) > 0)
             stats.improvements += 1
             stale = 0
             close_slacks_if_clean()
@@ -530,6 +563,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             log.info("LNS: the search left hard rules bent (%s); the whole model must find a roster",
                      ", ".join(f"{rule} x{n}" for rule, n in bent.items()))
             incumbent, best = None, None
+    settle_implied(deadline - time.perf_counter())
     hw.set_bounds(x_idx, x_lo, x_up)
     remaining = deadline - time.perf_counter()
     if not proven and remaining > 0.5:
@@ -548,6 +582,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         return LnsResult("no_solution", None, None, seconds, stats)
     for var, value in zip(hw.variables, incumbent):
         var.varValue = float(value)
+    if stats.lp_bound is not None and (bound is None or stats.lp_bound > bound):
+        bound = stats.lp_bound  # the final solve proved less than the LP relaxation
     if bound is not None and best is not None:
         bound = min(bound, best)
     log.info("LNS: %d sub-solves, %d improvements, first roster %.1f at %.1f s, %.1f after search (%.1f s), final %.1f",

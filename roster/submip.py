@@ -23,6 +23,15 @@ full model with only the other *assignment* columns fixed as long as the
 incumbent's auxiliary columns are already the cheapest for its roster -- true
 after any solve with the same objective, and the search never changes its
 objective (bends of hard rules are priced in it, not minimised on their own).
+
+Extended formulations are left out.  The run-rule network flow
+(:func:`constraints.sequences.add_run_flow`) tightens the LP relaxation of the
+whole model, but it multiplies a person's columns by ten and makes the small
+MIPs slow to solve: repairing one person of a 182-day benchmark roster took
+HiGHS 1.6-4.6 s with the flow and 0.1 s without it.  Its columns follow from the
+assignment (any roster that keeps the run rules has exactly one path through the
+flow), so pieces may leave them out together with their rows; their values are
+then stale until the caller settles them with the roster fixed.
 """
 
 from __future__ import annotations
@@ -47,9 +56,12 @@ class SubMip:
 
     ``lp`` is the ``highspy.HighsLp`` of :func:`roster.model.highs_lp` (row-wise);
     ``cut_columns`` are the assignment columns, the ones a neighbourhood frees or fixes.
+    ``left_out`` are columns of an extended formulation whose values follow from the
+    assignment (``ModelContext.implied``): pieces leave them and every row that uses
+    them out, so their values in a piece's result are stale until settled.
     """
 
-    def __init__(self, lp, cut_columns: np.ndarray):
+    def __init__(self, lp, cut_columns: np.ndarray, left_out: np.ndarray | None = None):
         n, m = int(lp.num_col_), int(lp.num_row_)
         self.n_cols, self.n_rows = n, m
         start = np.asarray(lp.a_matrix_.start_, dtype=np.int64)
@@ -67,7 +79,17 @@ class SubMip:
         self.integer = np.array([int(t) != 0 for t in integrality], dtype=bool) if integrality else np.zeros(n, bool)
         self.is_cut = np.zeros(n, dtype=bool)
         self.is_cut[cut_columns] = True
-        aux = np.flatnonzero(~self.is_cut)
+        is_out = np.zeros(n, dtype=bool)
+        if left_out is not None:
+            is_out[np.asarray(left_out, dtype=np.int64)] = True
+        # Rows that use a left-out column are never part of a piece.
+        self.row_kept = np.asarray(self.A_cols[:, np.flatnonzero(is_out)].getnnz(axis=1) == 0).ravel() \
+            if is_out.any() else np.ones(m, dtype=bool)
+        aux = np.flatnonzero(~self.is_cut & ~is_out)
+        dropped = self.A[np.flatnonzero(~self.row_kept)]
+        if dropped.nnz and not (self.is_cut | is_out)[dropped.indices].all():
+            raise ValueError("a row of the left-out columns also uses other auxiliary columns; "
+                             "left-out columns must be linked to the assignment columns only")
         # Bipartite graph rows + auxiliary columns; its components are the units a piece takes whole.
         pattern = self.A_cols[:, aux].tocsr()
         pattern.data = np.ones_like(pattern.data)
@@ -77,7 +99,7 @@ class SubMip:
             _, labels = connected_components(graph, directed=False)
         else:
             labels = np.zeros(0, dtype=np.int64)
-        self.row_comp = labels[:m]
+        self.row_comp = np.where(self.row_kept, labels[:m], -1)
         self.col_comp = np.full(n, -1, dtype=np.int64)
         self.col_comp[aux] = labels[m:]
         self.n_comp = int(labels.max()) + 1 if len(labels) else 0
@@ -91,8 +113,9 @@ class SubMip:
         free_columns = np.asarray(free_columns, dtype=np.int64)
         touched = np.unique(self.A_cols[:, free_columns].indices) if len(free_columns) else np.zeros(0, np.int64)
         comp_in = np.zeros(self.n_comp, dtype=bool)
-        comp_in[self.row_comp[touched]] = True
-        rows = np.flatnonzero(comp_in[self.row_comp])
+        touched_comp = self.row_comp[touched]
+        comp_in[touched_comp[touched_comp >= 0]] = True
+        rows = np.flatnonzero((self.row_comp >= 0) & comp_in[np.maximum(self.row_comp, 0)])
         aux_in = np.flatnonzero((self.col_comp >= 0) & comp_in[np.maximum(self.col_comp, 0)])
         columns = np.union1d(free_columns, aux_in)
         inside = np.zeros(self.n_cols, dtype=bool)

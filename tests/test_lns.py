@@ -184,3 +184,72 @@ def test_lns_repair_by_bends_alone_then_settles_the_costs(mini):
     assert res.status == "optimal" and res.objective == pytest.approx(reference.objective)
     assert all((s.var.varValue or 0) < 1e-6 for s in m.slacks)
     assert pulp.value(m.prob.objective) == pytest.approx(res.objective)
+
+
+def test_pieces_leave_the_run_flow_out_and_the_search_settles_it(mini):
+    """The run-rule flow is implied by the pattern rows: pieces without it find the same
+    optimum, and the search's final values satisfy every row, the flow's included."""
+    import numpy as np
+
+    from roster.lns import _Highs
+    from roster.submip import SubMip
+
+    cfg = ssb_config(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    assert m.implied, "the mini instance has run rules, so the flow is built"
+    hw = _Highs(m, threads=1, seed=1)
+    x_idx = np.array([v.index for v in m.assign["x"]])
+    implied = np.array([v.index for v in m.implied])
+    hw.set_costs(np.zeros(len(hw.cost)))
+    _, start, _, _ = hw.run(None, 30, 0.0)
+    hw.set_costs(hw.cost)
+    hw.set_bounds(x_idx, np.round(start[x_idx]), np.round(start[x_idx]))
+    _, start, _, _ = hw.run(start, 30, 0.0)
+    hw.set_bounds(x_idx, hw.lower[x_idx], hw.upper[x_idx])
+    free = (m.assign["staff_id"] == "P").to_numpy()
+    with_flow = SubMip(hw.lp, x_idx).piece(x_idx[free], start, hw.lower, hw.upper, hw.cost)
+    without = SubMip(hw.lp, x_idx, implied).piece(x_idx[free], start, hw.lower, hw.upper, hw.cost)
+    assert not np.isin(without.columns, implied).any() and np.isin(with_flow.columns, implied).any()
+    assert without.model.num_row_ < with_flow.model.num_row_
+    s1, v1 = hw.run_piece(with_flow, start, 30, 0.0)
+    s2, v2 = hw.run_piece(without, start, 30, 0.0)
+    assert s1 == s2 == "Optimal"
+    assert hw.objective(v2) == pytest.approx(hw.objective(v1))
+    # The search itself: whatever it took from pieces, the flow is settled at the end.
+    m2 = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m2, time_limit=30, seed=5, use_lp=False, lns_share=1.0)
+    assert res.status in ("optimal", "feasible") and res.stats.sub_solves > 0
+    assert m2.prob.valid(1e-6)
+
+
+def test_left_out_columns_must_be_tied_to_the_assignment_only(mini):
+    import numpy as np
+
+    from roster.lns import _Highs
+    from roster.submip import SubMip
+
+    cfg = ssb_config(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    hw = _Highs(m, threads=1, seed=1)
+    x_idx = np.array([v.index for v in m.assign["x"]])
+    # Leaving out a column that shares a row with another auxiliary column would drop that
+    # row and let the other column float: refused.
+    sub = SubMip(hw.lp, x_idx, np.array([v.index for v in m.implied]))  # the flow is fine
+    aux = np.ones(sub.n_cols, dtype=bool)
+    aux[x_idx] = False
+    aux[[v.index for v in m.implied]] = False
+    per_row = sub.A[:, np.flatnonzero(aux)]
+    row = int(np.flatnonzero(per_row.getnnz(axis=1) >= 2)[0])
+    shared = np.flatnonzero(aux)[per_row[row].indices[:1]]
+    with pytest.raises(ValueError, match="left-out"):
+        SubMip(hw.lp, x_idx, shared)
+
+
+def test_the_lp_relaxation_value_is_kept_as_a_bound(mini):
+    cfg = ssb_config(mini, time_limit=30)
+    reference, _ = solve_instance(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=30, seed=2)
+    assert res.stats.lp_bound is not None
+    assert res.stats.lp_bound <= reference.objective + 1e-6
+    assert res.bound is not None and res.stats.lp_bound - 1e-6 <= res.bound <= res.objective + 1e-6
