@@ -287,9 +287,14 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         nonlocal incumbent, implied_stale
         if not implied_stale or incumbent is None:
             return
-        fix_all_but(np.zeros(n_x, dtype=bool), incumbent)
-        _, values, _, _ = hw.run(None, max(limit, 1.0), 0.0)
-        hw.set_bounds(x_idx, x_lo, x_up)
+        # Only the implied columns and their rows (a plain LP for the flow), not a presolve of
+        # the whole model; the whole model with the roster fixed if that fails.
+        _, values = hw.run_piece(get_cutter().settling_piece(incumbent, hw.lower, cur_upper, cur_cost),
+                                 incumbent, max(limit, 1.0), 0.0)
+        if values is None:
+            fix_all_but(np.zeros(n_x, dtype=bool), incumbent)
+            _, values, _, _ = hw.run(None, max(limit, 1.0), 0.0)
+            hw.set_bounds(x_idx, x_lo, x_up)
         if values is not None:
             incumbent = values
             implied_stale = False

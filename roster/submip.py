@@ -82,6 +82,7 @@ class SubMip:
         is_out = np.zeros(n, dtype=bool)
         if left_out is not None:
             is_out[np.asarray(left_out, dtype=np.int64)] = True
+        self.left_out = np.flatnonzero(is_out)
         # Rows that use a left-out column are never part of a piece.
         self.row_kept = np.asarray(self.A_cols[:, np.flatnonzero(is_out)].getnnz(axis=1) == 0).ravel() \
             if is_out.any() else np.ones(m, dtype=bool)
@@ -108,8 +109,6 @@ class SubMip:
               cost: np.ndarray) -> Piece:
         """The model over ``free_columns`` (cut columns, indices of the full model), everything else
         fixed at ``values``; ``lower``/``upper``/``cost`` are the full model's current column data."""
-        import highspy
-
         free_columns = np.asarray(free_columns, dtype=np.int64)
         touched = np.unique(self.A_cols[:, free_columns].indices) if len(free_columns) else np.zeros(0, np.int64)
         comp_in = np.zeros(self.n_comp, dtype=bool)
@@ -117,7 +116,18 @@ class SubMip:
         comp_in[touched_comp[touched_comp >= 0]] = True
         rows = np.flatnonzero((self.row_comp >= 0) & comp_in[np.maximum(self.row_comp, 0)])
         aux_in = np.flatnonzero((self.col_comp >= 0) & comp_in[np.maximum(self.col_comp, 0)])
-        columns = np.union1d(free_columns, aux_in)
+        return self._model(rows, np.union1d(free_columns, aux_in), values, lower, upper, cost)
+
+    def settling_piece(self, values: np.ndarray, lower: np.ndarray, upper: np.ndarray, cost: np.ndarray) -> Piece:
+        """The left-out columns and their rows alone, everything else fixed at ``values``: solving
+        it gives the left-out columns their values for that roster (for the flow, one path per
+        person), without a presolve of the whole model."""
+        return self._model(np.flatnonzero(~self.row_kept), self.left_out, values, lower, upper, cost)
+
+    def _model(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray, lower: np.ndarray,
+               upper: np.ndarray, cost: np.ndarray) -> Piece:
+        import highspy
+
         inside = np.zeros(self.n_cols, dtype=bool)
         inside[columns] = True
         fixed = np.where(inside, 0.0, values)

@@ -215,6 +215,13 @@ def test_pieces_leave_the_run_flow_out_and_the_search_settles_it(mini):
     s2, v2 = hw.run_piece(without, start, 30, 0.0)
     assert s1 == s2 == "Optimal"
     assert hw.objective(v2) == pytest.approx(hw.objective(v1))
+    # Settling: the flow alone, with the roster fixed, makes every row of the full model hold.
+    cutter = SubMip(hw.lp, x_idx, implied)
+    status, settled = hw.run_piece(cutter.settling_piece(v2, hw.lower, hw.upper, hw.cost), v2, 30, 0.0)
+    assert status == "Optimal"
+    np.testing.assert_array_equal(settled[x_idx], v2[x_idx])
+    act = cutter.A @ settled
+    assert np.all(act >= np.asarray(hw.lp.row_lower_) - 1e-6) and np.all(act <= np.asarray(hw.lp.row_upper_) + 1e-6)
     # The search itself: whatever it took from pieces, the flow is settled at the end.
     m2 = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
     res = lns_solve(m2, time_limit=30, seed=5, use_lp=False, lns_share=1.0)
