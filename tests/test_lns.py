@@ -111,28 +111,36 @@ def test_lns_replan_after_a_sick_call_keeps_the_published_shifts():
     assert not [v for v in check(p, r, rules) if v.hard]
 
 
+def _mini_with_a_poor_start(mini):
+    """The mini instance's model in HiGHS and a feasible but poor roster (objective ignored),
+    its auxiliary columns (cover shortfalls, the flow) settled for it as the search does."""
+    import numpy as np
+
+    from roster.lns import _Highs
+
+    cfg = ssb_config(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    hw = _Highs(m, threads=1, seed=1)
+    x_idx = np.array([v.index for v in m.assign["x"]])
+    hw.set_costs(np.zeros(len(hw.cost)))
+    _, start, _, _ = hw.run(None, 30, 0.0)
+    assert start is not None
+    hw.set_costs(hw.cost)
+    hw.set_bounds(x_idx, np.round(start[x_idx]), np.round(start[x_idx]))
+    _, start, _, _ = hw.run(start, 30, 0.0)
+    hw.set_bounds(x_idx, hw.lower[x_idx], hw.upper[x_idx])
+    return m, hw, x_idx, start
+
+
 def test_a_cut_out_neighbourhood_is_the_full_model_with_the_rest_fixed(mini):
     """roster.submip: solving the piece gives the same optimum as fixing the other columns by their
     bounds in the full model, and the assembled values satisfy every row of the full model."""
     import numpy as np
     import pandas as pd
 
-    from roster.lns import _Highs
     from roster.submip import SubMip
 
-    cfg = ssb_config(mini, time_limit=30)
-    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
-    hw = _Highs(m, threads=1, seed=1)
-    x_idx = np.array([v.index for v in m.assign["x"]])
-    # A feasible but poor start: any roster free of bends (objective ignored).
-    hw.set_costs(np.zeros(len(hw.cost)))
-    status, start, _, _ = hw.run(None, 30, 0.0)
-    assert start is not None
-    hw.set_costs(hw.cost)
-    # ...with its auxiliary columns (cover shortfalls) settled for that roster, as the search does.
-    hw.set_bounds(x_idx, np.round(start[x_idx]), np.round(start[x_idx]))
-    status, start, _, _ = hw.run(start, 30, 0.0)
-    hw.set_bounds(x_idx, hw.lower[x_idx], hw.upper[x_idx])
+    m, hw, x_idx, start = _mini_with_a_poor_start(mini)
     free = (m.assign["staff_id"] == "P").to_numpy()
     piece = SubMip(hw.lp, x_idx).piece(x_idx[free], start, hw.lower, hw.upper, hw.cost)
     assert 0 < piece.model.num_col_ < len(hw.cost) and piece.model.num_row_ < len(hw.row_start) - 1
@@ -191,21 +199,12 @@ def test_pieces_leave_the_run_flow_out_and_the_search_settles_it(mini):
     optimum, and the search's final values satisfy every row, the flow's included."""
     import numpy as np
 
-    from roster.lns import _Highs
     from roster.submip import SubMip
 
-    cfg = ssb_config(mini, time_limit=30)
-    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    m, hw, x_idx, start = _mini_with_a_poor_start(mini)
     assert m.implied, "the mini instance has run rules, so the flow is built"
-    hw = _Highs(m, threads=1, seed=1)
-    x_idx = np.array([v.index for v in m.assign["x"]])
     implied = np.array([v.index for v in m.implied])
-    hw.set_costs(np.zeros(len(hw.cost)))
-    _, start, _, _ = hw.run(None, 30, 0.0)
-    hw.set_costs(hw.cost)
-    hw.set_bounds(x_idx, np.round(start[x_idx]), np.round(start[x_idx]))
-    _, start, _, _ = hw.run(start, 30, 0.0)
-    hw.set_bounds(x_idx, hw.lower[x_idx], hw.upper[x_idx])
+    cfg = ssb_config(mini, time_limit=30)
     free = (m.assign["staff_id"] == "P").to_numpy()
     with_flow = SubMip(hw.lp, x_idx).piece(x_idx[free], start, hw.lower, hw.upper, hw.cost)
     without = SubMip(hw.lp, x_idx, implied).piece(x_idx[free], start, hw.lower, hw.upper, hw.cost)
