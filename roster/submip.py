@@ -28,9 +28,9 @@ Extended formulations are left out.  The run-rule network flow
 (:func:`constraints.sequences.add_run_flow`) tightens the LP relaxation of the
 whole model, but it multiplies a person's columns by ten and makes the small
 MIPs slow to solve: repairing one person of a 182-day benchmark roster took
-HiGHS 1.6-4.6 s with the flow and 0.1 s without it.  Its columns follow from the
-assignment (any roster that keeps the run rules has exactly one path through the
-flow), so pieces may leave them out together with their rows; their values are
+HiGHS up to 4.6 s with the flow (five of six people 1.6-4.6 s) and about 0.1 s
+without it.  Its columns follow from the assignment (any roster that keeps the
+run rules has a path through the flow), so pieces may leave them out together with their rows; their values are
 then stale until the caller settles them with the roster fixed.
 """
 
