@@ -30,8 +30,10 @@ whole model, but it multiplies a person's columns by ten and makes the small
 MIPs slow to solve: repairing one person of a 182-day benchmark roster took
 HiGHS up to 4.6 s with the flow (five of six people 1.6-4.6 s) and about 0.1 s
 without it.  Its columns follow from the assignment (any roster that keeps the
-run rules has a path through the flow), so pieces may leave them out together with their rows; their values are
-then stale until the caller settles them with the roster fixed.
+run rules has a path through the flow), so pieces may leave them out together
+with their rows; their values are then stale until the caller settles them with
+the roster fixed (:meth:`SubMip.settling_piece`), and only then is a piece's
+roster with its columns a solution of the full model.
 """
 
 from __future__ import annotations
