@@ -205,8 +205,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
 
     ``bends_only_repair``: while hard rules still bend, minimise the bends alone (True) or
     the true objective with the bends priced in (False); None starts with the latter and
-    switches to the former when the LP relaxation did not solve in time or the repair
-    has taken a fifth of the search time.
+    switches to the former when the LP relaxation did not solve in time or the repair, at
+    its pace so far, would take more than a fifth of the search time.
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit
@@ -267,12 +267,12 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
 
     # The model's current column data (slacks open or closed, repair or true objective),
     # from which neighbourhoods are cut; the assignment columns keep their own bounds here.
-    # Built on first use: the matrix and its components, shared by pieces and penalties.
     cur_upper = hw.upper.copy()
     cur_cost = hw.cost
     cutter: SubMip | None = None
 
     def get_cutter() -> SubMip:
+        """Built on first use: the matrix and its components, shared by pieces and penalties."""
         nonlocal cutter
         if cutter is None:
             cutter = SubMip(hw.lp, x_idx, implied_idx)

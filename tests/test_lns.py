@@ -231,13 +231,9 @@ def test_pieces_leave_the_run_flow_out_and_the_search_settles_it(mini):
 def test_left_out_columns_must_be_tied_to_the_assignment_only(mini):
     import numpy as np
 
-    from roster.lns import _Highs
     from roster.submip import SubMip
 
-    cfg = ssb_config(mini, time_limit=30)
-    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
-    hw = _Highs(m, threads=1, seed=1)
-    x_idx = np.array([v.index for v in m.assign["x"]])
+    m, hw, x_idx, _ = _mini_with_a_poor_start(mini)
     # Leaving out a column that shares a row with another auxiliary column would drop that
     # row and let the other column float: refused.
     sub = SubMip(hw.lp, x_idx, np.array([v.index for v in m.implied]))  # the flow is fine
