@@ -64,6 +64,7 @@ class LnsStats:
     lp_seconds: float | None = None
     lp_bound: float | None = None  # the LP relaxation's value: a lower bound on the optimum
     sub_solves: int = 0
+    carried: int = 0  # improving pieces that carried the implied columns
     improvements: int = 0
     first_objective: float | None = None
     first_seconds: float | None = None
@@ -200,13 +201,22 @@ def _window_start(rng: np.random.Generator, day_penalty: np.ndarray, width: int)
 
 def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int = 7, relative_gap: float = 0.0,
               lns_share: float = 0.7, sub_time_limit: float | None = None, use_lp: bool = True,
-              lp_share: float = 0.15, bends_only_repair: bool | None = None) -> LnsResult:
+              lp_share: float = 0.15, bends_only_repair: bool | None = None,
+              flow_in_pieces: bool | None = None, start_size: float | None = None) -> LnsResult:
     """Fix-and-optimise search on the built model ``m``; writes the best roster into the PuLP variables.
 
     ``bends_only_repair``: while hard rules still bend, minimise the bends alone (True) or
     the true objective with the bends priced in (False); None starts with the latter and
     switches to the former when the LP relaxation did not solve in time or the repair, at
     its pace so far, would take more than a fifth of the search time.
+
+    ``flow_in_pieces``: whether the improving neighbourhoods carry the extended formulation
+    (``m.implied``, the run-rule flow) -- False never, True always, None chosen per
+    neighbourhood by how much each way has paid.  The repair always leaves it out.
+
+    ``start_size``: the neighbourhoods' first size in assignment columns (they adapt from
+    there); None tries a model of up to 1000 assignments whole, else a tenth of it (at
+    least 150).
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit
@@ -270,22 +280,29 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     cur_upper = hw.upper.copy()
     cur_cost = hw.cost
     cutter: SubMip | None = None
+    carrying_cutter: SubMip | None = None
 
-    def get_cutter() -> SubMip:
-        """Built on first use: the matrix and its components, shared by pieces and penalties."""
-        nonlocal cutter
+    def get_cutter(carry: bool = False) -> SubMip:
+        """Built on first use: the matrix and its components, shared by pieces and penalties;
+        ``carry`` for pieces that keep the implied columns (sharing the matrix)."""
+        nonlocal cutter, carrying_cutter
         if cutter is None:
             cutter = SubMip(hw.lp, x_idx, implied_idx)
+        if carry:
+            if carrying_cutter is None:
+                carrying_cutter = cutter.carrying_left_out()
+            return carrying_cutter
         return cutter
 
-    # Pieces leave the implied columns (the run-rule flow) out, so after a piece's roster is
-    # taken they are stale; the whole model needs them settled before it is given the
-    # incumbent as a start, and the final roster gets them settled too.
-    implied_stale = False
+    # Pieces that leave the implied columns (the run-rule flow) out leave them stale for the
+    # people whose days changed; the whole model needs them settled before it is given the
+    # incumbent as a start, a piece that carries them needs its own people's settled, and the
+    # final roster gets them settled too.
+    stale_people = np.zeros(len(staff_ids), dtype=bool)
 
     def settle_implied(limit: float) -> None:
-        nonlocal incumbent, implied_stale
-        if not implied_stale or incumbent is None:
+        nonlocal incumbent
+        if not stale_people.any() or incumbent is None:
             return
         # Only the implied columns and their rows (a plain LP for the flow), not a presolve of
         # the whole model; the whole model with the roster fixed if that fails.
@@ -297,18 +314,39 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             hw.set_bounds(x_idx, x_lo, x_up)
         if values is not None:
             incumbent = values
-            implied_stale = False
+            stale_people[:] = False
 
-    def solve_neighbourhood(free: np.ndarray, limit: float, abs_gap: float) -> tuple[str, np.ndarray | None]:
+    def settle_people(people: np.ndarray, limit: float) -> bool:
+        """Settle the implied columns of ``people`` (and whatever shares their rows) with the
+        roster fixed: a small LP.  False when it did not solve."""
+        nonlocal incumbent, best
+        cols = x_idx[np.isin(staff_codes, people)]
+        piece = get_cutter(carry=True).piece(cols, incumbent, hw.lower, cur_upper, cur_cost, fix_cut=True)
+        _, values = hw.run_piece(piece, incumbent, max(limit, 0.5), 0.0)
+        if values is None:
+            return False
+        incumbent, best = values, min(best, hw.objective(values))
+        stale_people[people] = False
+        return True
+
+    def solve_neighbourhood(free: np.ndarray, limit: float, abs_gap: float,
+                            carry: bool) -> tuple[str, np.ndarray | None, bool]:
         """Re-solve the free assignment columns with the rest of the incumbent fixed.  The whole
-        model when everything is free (so that optimality is a proof), else a cut-out piece."""
+        model when everything is free (so that optimality is a proof), else a cut-out piece
+        (with the implied columns when ``carry`` and their people's could be settled).
+        Returns (status, values, whether the piece carried the implied columns)."""
         if free.all():
             settle_implied(limit)
             hw.set_bounds(x_idx, x_lo, x_up)
             status, values, _, _ = hw.run(incumbent, limit, 0.0, abs_gap)
-            return status, values
-        piece = get_cutter().piece(x_idx[free], incumbent, hw.lower, cur_upper, cur_cost)
-        return hw.run_piece(piece, incumbent, limit, 0.0, abs_gap)
+            return status, values, False
+        if carry:
+            touched = np.unique(staff_codes[free])
+            stale = touched[stale_people[touched]]
+            if len(stale) and not settle_people(stale, limit):
+                carry = False  # the start would not be a roster of the piece
+        piece = get_cutter(carry).piece(x_idx[free], incumbent, hw.lower, cur_upper, cur_cost)
+        return *hw.run_piece(piece, incumbent, limit, 0.0, abs_gap), carry
 
     if use_lp and n_x:
         # Interior point with crossover: these LPs are very degenerate, and the IPM is
@@ -413,7 +451,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         repair_by_bends_only()
 
     def close_slacks_if_clean() -> None:
-        nonlocal incumbent, best, cur_cost, bends_only, implied_stale
+        nonlocal incumbent, best, cur_cost, bends_only
         if not (slacks_open and incumbent is not None and slack_total(incumbent) < 1e-6):
             return
         close_slacks()
@@ -425,11 +463,12 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             # cheapest for this roster once, with the roster fixed, now that costs count.
             # (This settles the implied columns too.)
             fix_all_but(np.zeros(n_x, dtype=bool), incumbent)
-            _, values, obj, _ = hw.run(None if implied_stale else incumbent,
+            _, values, obj, _ = hw.run(None if stale_people.any() else incumbent,
                                        max(lns_deadline - time.perf_counter(), 1.0), 0.0)
             hw.set_bounds(x_idx, x_lo, x_up)
             incumbent, best = (values, obj) if values is not None else (incumbent, hw.objective(incumbent))
-            implied_stale = implied_stale and values is None
+            if values is not None:
+                stale_people[:] = False
 
     close_slacks_if_clean()
 
@@ -440,7 +479,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     # solved in a blink where a few whole people time out, and vice versa.
     kinds = ("people", "days", "people_days") + (("lp_people",) if lp_x is not None else ())
     # A small model is tried whole at once: with a roster as start HiGHS may simply prove it.
-    start_size = float(n_x if n_x <= 1000 else min(n_x, max(150, 0.1 * n_x)))
+    if start_size is None:
+        start_size = n_x if n_x <= 1000 else min(n_x, max(150, 0.1 * n_x))
+    start_size = float(min(max(start_size, 1.0), n_x))
     targets = {k: start_size for k in kinds}
     if slacks_open:
         targets["people"] = float(min(n_x, max(per_person, 0.05 * n_x)))
@@ -452,6 +493,11 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     # models: whole days for everyone on month-long benchmark rosters, a few whole people
     # on others.
     scores = {k: 1.0 for k in kinds}
+    # Whether a piece carries the implied columns is chosen the same way, on its own: the
+    # flow's tight LP relaxation helps a sub-MIP find and prove its optimum on some models
+    # and slows it several times on others.
+    carry_scores = {False: 1.0, True: 1.0}
+    can_carry = len(implied_idx) > 0 and flow_in_pieces is not False
     proven = False
     stale = 0
     patience = 30
@@ -510,6 +556,14 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 if free.sum() >= target:
                     break
         whole = bool(free.all())
+        carry = False
+        if can_carry and not slacks_open and not whole:
+            if flow_in_pieces:
+                carry = True
+            else:
+                w = np.array([carry_scores[False], carry_scores[True]])
+                w = np.maximum(w, 0.15 * w.mean())
+                carry = bool(rng.random() < w[1] / w.sum())
         remaining = lns_deadline - time.perf_counter()
         limit = min(sub_limit, max(remaining, 0.1))
         started = time.perf_counter()
@@ -517,20 +571,25 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         # still counts: the repaired people are placed where the roster needs them, so the
         # search goes on from a sensible roster instead of an arbitrary one.
         repairing = slacks_open
-        status, values = solve_neighbourhood(free, limit, 0.5 if bends_only else 1e-6)
+        status, values, carry = solve_neighbourhood(free, limit, 0.5 if bends_only else 1e-6, carry)
+        stats.carried += int(carry)
         obj = hw.objective(values) if values is not None else None
         if bends_only and values is not None and slack_total(values) > slack_total(incumbent) - 1e-6:
             values, obj = None, None  # no fewer bends
         took = time.perf_counter() - started
         stats.sub_solves += 1
-        log.debug("LNS %s: %d free, %s, %s -> best %s, slacks %s", kind, int(free.sum()), status, obj, best,
-                  "open" if slacks_open else "closed")
+        log.debug("LNS %s%s: %d free, %s, %s -> best %s, slacks %s", kind, " +flow" if carry else "",
+                  int(free.sum()), status, obj, best, "open" if slacks_open else "closed")
         if not repairing:
             gained = 1.0 if values is not None and obj < best - 1e-6 else 0.0
             scores[kind] = 0.8 * scores[kind] + 0.2 * gained / max(took, 0.2)
+            if can_carry and not whole:
+                carry_scores[carry] = 0.8 * carry_scores[carry] + 0.2 * gained / max(took, 0.2)
         if values is not None and (bends_only or obj < best - 1e-6):
+            if not whole and not carry and len(implied_idx):
+                moved = np.abs(np.round(values[x_idx]) - np.round(incumbent[x_idx]))
+                stale_people |= np.bincount(staff_codes, weights=moved, minlength=len(staff_ids)) > 0.5
             incumbent, best = values, obj
-            implied_stale = implied_stale or (not whole and len(implied_idx) > 0)
             stats.improvements += 1
             stale = 0
             close_slacks_if_clean()

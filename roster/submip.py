@@ -38,6 +38,7 @@ roster with its columns a solution of the full model.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -81,6 +82,17 @@ class SubMip:
         self.integer = np.array([int(t) != 0 for t in integrality], dtype=bool) if integrality else np.zeros(n, bool)
         self.is_cut = np.zeros(n, dtype=bool)
         self.is_cut[cut_columns] = True
+        self._components(left_out)
+
+    def carrying_left_out(self) -> "SubMip":
+        """The same model cut with nothing left out: its pieces carry the extended formulation
+        (slower sub-MIPs, but with its tight LP relaxation).  Shares this one's matrices."""
+        other = copy.copy(self)
+        other._components(None)
+        return other
+
+    def _components(self, left_out: np.ndarray | None) -> None:
+        n, m = self.n_cols, self.n_rows
         is_out = np.zeros(n, dtype=bool)
         if left_out is not None:
             is_out[np.asarray(left_out, dtype=np.int64)] = True
@@ -108,9 +120,13 @@ class SubMip:
         self.n_comp = int(labels.max()) + 1 if len(labels) else 0
 
     def piece(self, free_columns: np.ndarray, values: np.ndarray, lower: np.ndarray, upper: np.ndarray,
-              cost: np.ndarray) -> Piece:
+              cost: np.ndarray, *, fix_cut: bool = False) -> Piece:
         """The model over ``free_columns`` (cut columns, indices of the full model), everything else
-        fixed at ``values``; ``lower``/``upper``/``cost`` are the full model's current column data."""
+        fixed at ``values``; ``lower``/``upper``/``cost`` are the full model's current column data.
+
+        ``fix_cut``: keep ``free_columns`` at ``values`` too and free only the auxiliary columns
+        of the components they touch -- to make those agree with the roster (e.g. a person's
+        flow path after pieces that left the flow out) before that roster is a start."""
         free_columns = np.asarray(free_columns, dtype=np.int64)
         touched = np.unique(self.A_cols[:, free_columns].indices) if len(free_columns) else np.zeros(0, np.int64)
         comp_in = np.zeros(self.n_comp, dtype=bool)
@@ -118,7 +134,7 @@ class SubMip:
         comp_in[touched_comp[touched_comp >= 0]] = True
         rows = np.flatnonzero((self.row_comp >= 0) & comp_in[np.maximum(self.row_comp, 0)])
         aux_in = np.flatnonzero((self.col_comp >= 0) & comp_in[np.maximum(self.col_comp, 0)])
-        return self._model(rows, np.union1d(free_columns, aux_in), values, lower, upper, cost)
+        return self._model(rows, aux_in if fix_cut else np.union1d(free_columns, aux_in), values, lower, upper, cost)
 
     def settling_piece(self, values: np.ndarray, lower: np.ndarray, upper: np.ndarray, cost: np.ndarray) -> Piece:
         """The left-out columns and their rows alone, everything else fixed at ``values``: solving

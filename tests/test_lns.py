@@ -228,6 +228,55 @@ def test_pieces_leave_the_run_flow_out_and_the_search_settles_it(mini):
     assert m2.prob.valid(1e-6)
 
 
+def test_a_piece_may_carry_the_flow_once_its_people_are_settled(mini):
+    """A piece that leaves the flow out changes a person's days and leaves their flow stale;
+    settling that person alone (their roster fixed) makes every row hold again, and a piece
+    that carries the flow is the one a cutter with nothing left out would cut."""
+    import numpy as np
+
+    from roster.submip import SubMip
+
+    m, hw, x_idx, start = _mini_with_a_poor_start(mini)
+    implied = np.array([v.index for v in m.implied])
+    lean = SubMip(hw.lp, x_idx, implied)
+    carrying = lean.carrying_left_out()
+    free = (m.assign["staff_id"] == "P").to_numpy()
+    a = carrying.piece(x_idx[free], start, hw.lower, hw.upper, hw.cost)
+    b = SubMip(hw.lp, x_idx).piece(x_idx[free], start, hw.lower, hw.upper, hw.cost)
+    np.testing.assert_array_equal(a.columns, b.columns)
+    assert a.model.num_row_ == b.model.num_row_ > lean.piece(x_idx[free], start, hw.lower, hw.upper,
+                                                              hw.cost).model.num_row_
+
+    def broken_rows(values):
+        act = lean.A @ values
+        return int(((act < np.asarray(hw.lp.row_lower_) - 1e-6) | (act > np.asarray(hw.lp.row_upper_) + 1e-6)).sum())
+
+    assert broken_rows(start) == 0
+    status, moved = hw.run_piece(lean.piece(x_idx[free], start, hw.lower, hw.upper, hw.cost), start, 30, 0.0)
+    assert status == "Optimal"
+    assert np.abs(moved[x_idx] - start[x_idx]).sum() > 0.5, "P's days change from the poor start"
+    assert broken_rows(moved) > 0, "P's flow is stale"
+    settle = carrying.piece(x_idx[free], moved, hw.lower, hw.upper, hw.cost, fix_cut=True)
+    assert not np.isin(x_idx, settle.columns).any()
+    status, settled = hw.run_piece(settle, moved, 30, 0.0)
+    assert status == "Optimal"
+    np.testing.assert_array_equal(settled[x_idx], moved[x_idx])
+    assert broken_rows(settled) == 0
+
+
+@pytest.mark.parametrize("flow_in_pieces", [True, None])
+def test_search_with_the_flow_in_its_pieces_ends_settled_at_the_optimum(mini, flow_in_pieces):
+    cfg = ssb_config(mini, time_limit=30)
+    reference, _ = solve_instance(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    # Neighbourhoods of a few days of one person, so that pieces are cut (not the whole model).
+    res = lns_solve(m, time_limit=20, seed=4, use_lp=False, lns_share=0.6, flow_in_pieces=flow_in_pieces,
+                    start_size=4)
+    assert res.stats.carried > 0
+    assert m.prob.valid(1e-6)
+    assert res.status == "optimal" and res.objective == pytest.approx(reference.objective)
+
+
 def test_left_out_columns_must_be_tied_to_the_assignment_only(mini):
     import numpy as np
 
