@@ -33,7 +33,10 @@ without it.  Its columns follow from the assignment (any roster that keeps the
 run rules has a path through the flow), so pieces may leave them out together
 with their rows; their values are then stale until the caller settles them with
 the roster fixed (:meth:`SubMip.settling_piece`), and only then is a piece's
-roster with its columns a solution of the full model.
+roster with its columns a solution of the full model.  A search may still want
+the flow's tight LP relaxation in some pieces: :meth:`SubMip.carrying_left_out`
+gives the same cutter with nothing left out, and ``piece(..., fix_cut=True)``
+settles the flow of just the people a piece will free.
 """
 
 from __future__ import annotations
@@ -141,6 +144,12 @@ class SubMip:
         it gives the left-out columns their values for that roster (for the flow, one path per
         person), without a presolve of the whole model."""
         return self._model(np.flatnonzero(~self.row_kept), self.left_out, values, lower, upper, cost)
+
+    def relaxation_piece(self, values: np.ndarray, lower: np.ndarray, upper: np.ndarray, cost: np.ndarray) -> Piece:
+        """Every column and row but the left-out ones and their rows: the model without its
+        extended formulation, a relaxation of it (its LP relaxation is one of the full LP's)."""
+        return self._model(np.flatnonzero(self.row_kept), np.setdiff1d(np.arange(self.n_cols), self.left_out),
+                           values, lower, upper, cost)
 
     def _model(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray, lower: np.ndarray,
                upper: np.ndarray, cost: np.ndarray) -> Piece:
