@@ -145,12 +145,6 @@ class SubMip:
         person), without a presolve of the whole model."""
         return self._model(np.flatnonzero(~self.row_kept), self.left_out, values, lower, upper, cost)
 
-    def relaxation_piece(self, values: np.ndarray, lower: np.ndarray, upper: np.ndarray, cost: np.ndarray) -> Piece:
-        """Every column and row but the left-out ones and their rows: the model without its
-        extended formulation, a relaxation of it (its LP relaxation is one of the full LP's)."""
-        return self._model(np.flatnonzero(self.row_kept), np.setdiff1d(np.arange(self.n_cols), self.left_out),
-                           values, lower, upper, cost)
-
     def _model(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray, lower: np.ndarray,
                upper: np.ndarray, cost: np.ndarray) -> Piece:
         import highspy
