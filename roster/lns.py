@@ -317,8 +317,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             stale_people[:] = False
 
     def settle_people(people: np.ndarray, limit: float) -> bool:
-        """Settle the implied columns of ``people`` (and whatever shares their rows) with the
-        roster fixed: a small LP.  False when it did not solve."""
+        """Settle the implied columns of ``people`` (and whatever shares their rows, e.g. cover
+        shortfalls) with the roster fixed: a small solve, an LP for the flow.  False when it
+        did not solve."""
         nonlocal incumbent, best
         cols = x_idx[np.isin(staff_codes, people)]
         piece = get_cutter(carry=True).piece(cols, incumbent, hw.lower, cur_upper, cur_cost, fix_cut=True)
