@@ -304,3 +304,7 @@ def test_the_lp_relaxation_value_is_kept_as_a_bound(mini):
     assert res.stats.lp_bound is not None
     assert res.stats.lp_bound <= reference.objective + 1e-6
     assert res.bound is not None and res.stats.lp_bound - 1e-6 <= res.bound <= res.objective + 1e-6
+    # The LP's rounding (RENS, cut out as a piece, then every auxiliary column settled) gave a
+    # first roster that bends no rule and is not scored below the optimum (as fractional
+    # auxiliary columns left from the LP would be).
+    assert reference.objective - 1e-6 <= res.stats.first_objective < m.elastic_cost
