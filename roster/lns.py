@@ -316,12 +316,12 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             incumbent = values
             stale_people[:] = False
 
-    def settle_aux(values: np.ndarray, limit: float) -> np.ndarray | None:
+    def settle_aux(values: np.ndarray, limit: float, carry: bool = False) -> np.ndarray | None:
         """``values`` with every auxiliary column (cover shortfalls, slacks, ...) made the cheapest
-        for its roster, the roster fixed -- one piece of the lean cutter, so HiGHS does not
-        presolve the whole model for it (13-16 s on benchmark instances 19 and 20).  The implied
-        columns are left as they are (stale); None when it did not solve."""
-        piece = get_cutter().piece(x_idx, values, hw.lower, cur_upper, cur_cost, fix_cut=True)
+        for its roster, the roster fixed -- one piece, so HiGHS does not presolve the whole
+        model for it.  The implied columns are settled too when ``carry``, else left as they
+        are (stale).  None when it did not solve."""
+        piece = get_cutter(carry).piece(x_idx, values, hw.lower, cur_upper, cur_cost, fix_cut=True)
         _, settled = hw.run_piece(piece, values, max(limit, 1.0), 0.0)
         return settled
 
@@ -382,24 +382,24 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             # It is cut out as a piece (the LP's decisions fixed, the fractional assignments free
             # and set to 0 in the start), so HiGHS does not presolve the whole model for it: done
             # on the whole model it found no roster in 60 s on benchmark instance 19 (1756 of 9728
-            # assignments fractional).  The auxiliary columns the piece does not reach keep their
-            # LP values, which need not be integer: they are settled after it.
+            # assignments fractional).  The piece carries the implied columns: without the flow's
+            # tight LP it is no easier than a neighbourhood of its size (instance 8: still one
+            # bend after 60 s).  The auxiliary columns it does not reach keep their LP values,
+            # which need not be integer: they are settled after it.
             decided = (lp_x < 1e-6) | (lp_x > 1 - 1e-6)
             open_slacks()
             start = values.copy()
             start[x_idx] = np.where(decided, np.round(lp_x), 0.0)
             rens_limit = min(4 * sub_limit, max(lns_deadline - time.perf_counter(), 0.1))
-            piece = get_cutter().piece(x_idx[~decided], start, hw.lower, cur_upper, cur_cost)
+            piece = get_cutter(carry=True).piece(x_idx[~decided], start, hw.lower, cur_upper, cur_cost)
             status, values = hw.run_piece(piece, start, rens_limit, 0.0)
             if values is not None:
-                values = settle_aux(values, rens_limit)
+                values = settle_aux(values, rens_limit, carry=True)
             obj = hw.objective(values) if values is not None else None
             log.debug("LNS: LP relaxation in %.1f s, %d of %d assignments fractional; RENS %s, %s",
                       stats.lp_seconds, int((~decided).sum()), n_x, status, obj)
             if values is not None:
                 incumbent, best = values, obj
-                if len(implied_idx):
-                    stale_people[:] = True  # the piece left the flow out
         else:
             log.debug("LNS: LP relaxation %s", status)
             # Branch and bound on a model whose LP relaxation alone does not solve in its share
