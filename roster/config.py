@@ -151,7 +151,7 @@ class Solver(_Strict):
     # (roster/lns.py) for lns_share of the time, then the whole model from the
     # best roster found; for rosters too large for HiGHS to find good rosters whole.
     strategy: Literal["mip", "lns"] = "mip"
-    lns_share: float = Field(default=0.7, ge=0, le=1)
+    lns_share: float = Field(default=0.9, ge=0, le=1)
 
     @model_validator(mode="after")
     def _lns_needs_highs(self):

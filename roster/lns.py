@@ -200,7 +200,7 @@ def _window_start(rng: np.random.Generator, day_penalty: np.ndarray, width: int)
 
 
 def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int = 7, relative_gap: float = 0.0,
-              lns_share: float = 0.7, sub_time_limit: float | None = None, use_lp: bool = True,
+              lns_share: float = 0.9, sub_time_limit: float | None = None, use_lp: bool = True,
               lp_share: float = 0.1, bends_only_repair: bool | None = None,
               flow_in_pieces: bool | None = None, start_size: float | None = None) -> LnsResult:
     """Fix-and-optimise search on the built model ``m``; writes the best roster into the PuLP variables.
@@ -368,6 +368,11 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         # 20: 43 s against 139 s), but where that made the difference the search lost: RENS
         # from it hit its limit with a poor roster and the search kept less time (600 s:
         # 13 ended at 5 329 against 4 192, 20 at 38 517 against 8 087).
+        # With the crossover to a vertex, which takes about half of the time (13: 46 s without
+        # against 82 s; 20: 71 s against 139 s; same value): an interior solution leaves far
+        # more assignments fractional (13: 27 054 of 39 936; 19: 3 202 against 1 756), RENS
+        # then found no roster (13) or a worse one (19) in its 60 s, and the search from it
+        # did worse (13 at 400 s: 7 293 against 4 934 when the LP did not solve at all).
         hw.h.setOptionValue("solve_relaxation", True)
         hw.h.setOptionValue("solver", "ipm")
         status, values, lp_value, _ = hw.run(None, max(lp_share * (deadline - time.perf_counter()), 0.1), 0.0)
@@ -640,7 +645,12 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             elif took < 0.25 * limit:
                 targets[kind] = min(float(n_x), target * 1.25)
         else:
-            targets["people" if kind == "repair" else kind] = max(min(30.0, per_person), target * 0.8)
+            # A timed-out repair is halved: its sub-MIPs are nearly independent per person, and
+            # one size too many costs a whole time limit (benchmark instance 21: three pieces
+            # of 23 452, 18 368 and 14 268 assignments timed out before 1 148 finished it).  An
+            # improving piece that times out has often still paid, so it shrinks gently.
+            shrink = 0.5 if repairing else 0.8
+            targets["people" if kind == "repair" else kind] = max(min(30.0, per_person), target * shrink)
         if repairing and not slacks_open:
             # The repair is over: its neighbourhood size (grown on per-person sub-problems
             # that stop as soon as the bends are least) means nothing for improving.
