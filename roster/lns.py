@@ -361,7 +361,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     if use_lp and n_x:
         # Interior point with crossover: these LPs are very degenerate, and the IPM is
         # several times faster than the dual simplex on them (1.7 s against 9.8 s on
-        # benchmark instance 8).  Capped at ``lp_share`` of the search time: an LP that
+        # benchmark instance 8).  Capped at ``lp_share`` of the time left: an LP that
         # needs more does not pay for itself (benchmark instance 13's took ~90 s of 600,
         # and the search from its rounding ended at 5 429; without it, in 300 s, at 4 656).
         # The LP without the run-rule flow solves 2-3.5 times faster (13: 39 s against 82 s;
