@@ -53,6 +53,13 @@ from roster.submip import SubMip
 
 log = logging.getLogger("roster")
 
+# The neighbourhoods' first size, in assignment columns, on large models.  A tenth of the
+# model is a fair start on a month of 30-60 people, but on a year of 50 (benchmark instance
+# 22: 182 000 assignments) every piece of 3 400-11 000 timed out in the first 250 s and a
+# time-out shrinks a piece by only a fifth; a month of 120 people (instance 13) solves pieces
+# of 4 000-8 600 in 5-8 s, and sizes grow from here when pieces are solved quickly.
+START_SIZE_CAP = 4000.0
+
 _HAS_SOLUTION = ("Optimal", "Time limit reached", "Interrupt by user", "Node limit reached",
                  "Iteration limit reached", "Solution limit reached")
 
@@ -63,6 +70,7 @@ class LnsStats:
 
     lp_seconds: float | None = None
     lp_bound: float | None = None  # the LP relaxation's value: a lower bound on the optimum
+    lp_given_up: float | None = None  # seconds after which the LP was foreseen to miss its cap
     sub_solves: int = 0
     carried: int = 0  # improving pieces that carried the implied columns
     improvements: int = 0
@@ -163,6 +171,47 @@ class _Highs:
         return status, values, float(info.objective_function_value), float(info.mip_dual_bound)
 
 
+class _LpForesight:
+    """An interior-point callback that gives the LP relaxation up early when, at its pace so
+    far, it would not finish within ``cap`` seconds.
+
+    Why: the search cannot use an LP that misses its cap, and waiting for the cap wastes it
+    (benchmark instances 13 and 20-24: 55-60 s of 600 each).  The interior-point method on
+    these models takes about 50 iterations (13: 53, 20: 48) and the crossover to a vertex
+    about as long again (13: 46 s of 85, 20: 71 s of 139), so after ``LOOK`` iterations the
+    whole is foreseen as the time before the first iteration (presolve) plus
+    ``seconds per iteration * 50 * 2``.  The first iterations are the cheap ones (13: 9 in
+    3 s, then 1.2 s each), so the forecast errs on the hopeful side and an LP that would
+    have finished is not given up on its account; on a year of 50 people (instance 22) the
+    presolve takes 8 s and each iteration 4-11 s, and the LP is given up after ~20 s.
+    """
+
+    ITERATIONS = 50
+    CROSSOVER = 2.0  # whole solve / interior-point phase
+    LOOK = 3  # iterations seen before the first forecast
+
+    def __init__(self, cap: float):
+        self.cap, self.look = cap, self.LOOK
+        self.started = time.perf_counter()
+        self.iterating: float | None = None  # when the interior-point phase began
+        self.gave_up: float | None = None
+        self.reason = ""
+
+    def __call__(self, event) -> None:
+        now = time.perf_counter()
+        if self.iterating is None:
+            self.iterating = now
+        done = int(event.data_out.ipm_iteration_count)
+        if done < self.look or self.gave_up is not None:
+            return
+        per_iteration = (now - self.iterating) / done
+        foreseen = (self.iterating - self.started) + per_iteration * self.ITERATIONS * self.CROSSOVER
+        if foreseen > self.cap:
+            self.gave_up = now - self.started
+            self.reason = f"{done} iterations, {foreseen:.1f} s foreseen against a cap of {self.cap:.1f} s"
+            event.interrupt()
+
+
 def _slack_owners(hw: _Highs, x_idx: np.ndarray, staff_codes: np.ndarray, slack_idx: np.ndarray) -> np.ndarray:
     """For each standby slack, the person whose rule it relaxes (by the assignment columns in
     its row), or -1 when the row spans several people or none."""
@@ -216,7 +265,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
 
     ``start_size``: the neighbourhoods' first size in assignment columns (they adapt from
     there); None tries a model of up to 1000 assignments whole, else a tenth of it (at
-    least 150).
+    least 150, at most ``START_SIZE_CAP``).
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit
@@ -375,9 +424,16 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         # did worse (13 at 400 s: 7 293 against 4 934 when the LP did not solve at all).
         hw.h.setOptionValue("solve_relaxation", True)
         hw.h.setOptionValue("solver", "ipm")
-        status, values, lp_value, _ = hw.run(None, max(lp_share * (deadline - time.perf_counter()), 0.1), 0.0)
+        lp_cap = max(lp_share * (deadline - time.perf_counter()), 0.1)
+        foresight = _LpForesight(lp_cap)
+        hw.h.cbIpmInterrupt.subscribe(foresight)
+        status, values, lp_value, _ = hw.run(None, lp_cap, 0.0)
+        hw.h.cbIpmInterrupt.unsubscribe(foresight)
         hw.h.setOptionValue("solver", "choose")
         hw.h.setOptionValue("solve_relaxation", False)
+        if foresight.gave_up is not None:
+            stats.lp_given_up = foresight.gave_up
+            log.debug("LNS: LP relaxation given up after %.1f s: %s", foresight.gave_up, foresight.reason)
         if status == "Optimal" and values is not None:
             lp_x = values[x_idx]
             stats.lp_seconds = time.perf_counter() - t0
@@ -515,7 +571,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     kinds = ("people", "days", "people_days") + (("lp_people",) if lp_x is not None else ())
     # A small model is tried whole at once: with a roster as start HiGHS may simply prove it.
     if start_size is None:
-        start_size = n_x if n_x <= 1000 else min(n_x, max(150, 0.1 * n_x))
+        start_size = n_x if n_x <= 1000 else min(n_x, max(150, 0.1 * n_x), START_SIZE_CAP)
     start_size = float(min(max(start_size, 1.0), n_x))
     targets = {k: start_size for k in kinds}
     if slacks_open:
@@ -648,8 +704,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             # A timed-out repair is halved: its sub-MIPs are nearly independent per person, and
             # one size too many costs a whole time limit (benchmark instance 21: three pieces
             # of 23 452, 18 368 and 14 268 assignments timed out before 1 148 finished it).  An
-            # improving piece that times out has often still paid, so it shrinks gently.
-            shrink = 0.5 if repairing else 0.8
+            # improving piece that times out has often still paid, so it shrinks gently; one
+            # that paid nothing is halved like the repair.
+            shrink = 0.8 if improved and not repairing else 0.5
             targets["people" if kind == "repair" else kind] = max(min(30.0, per_person), target * shrink)
         if repairing and not slacks_open:
             # The repair is over: its neighbourhood size (grown on per-person sub-problems

@@ -308,3 +308,63 @@ def test_the_lp_relaxation_value_is_kept_as_a_bound(mini):
     # first roster that bends no rule and is not scored below the optimum (as fractional
     # auxiliary columns left from the LP would be).
     assert reference.objective - 1e-6 <= res.stats.first_objective < m.elastic_cost
+
+
+class _IpmEvent:
+    """Stands in for highspy's callback event: the iteration count and the interrupt flag."""
+
+    def __init__(self, iterations: int):
+        self.data_out = type("Out", (), {"ipm_iteration_count": iterations})()
+        self.interrupted = False
+
+    def interrupt(self):
+        self.interrupted = True
+
+
+def test_the_lp_is_given_up_when_its_pace_foresees_a_miss(monkeypatch):
+    import roster.lns as lns
+
+    clock = [100.0]
+    monkeypatch.setattr(lns.time, "perf_counter", lambda: clock[0])
+    slow = lns._LpForesight(cap=60.0)
+    clock[0] = 102.0  # presolve done: the first call, before any iteration
+    slow(_IpmEvent(-1))
+    clock[0] = 110.0  # 8 s for 2 iterations: too early to tell
+    early = _IpmEvent(2)
+    slow(early)
+    assert not early.interrupted and slow.gave_up is None
+    clock[0] = 114.0  # 12 s for 3 iterations: 2 s + 4 s x 50 iterations x 2 = 402 s foreseen
+    late = _IpmEvent(3)
+    slow(late)
+    assert late.interrupted and slow.gave_up == pytest.approx(14.0)
+    assert "402.0 s foreseen" in slow.reason
+
+    clock[0] = 200.0
+    fast = lns._LpForesight(cap=60.0)
+    clock[0] = 210.0  # a long presolve is not taken for the pace of the iterations
+    fast(_IpmEvent(-1))
+    clock[0] = 211.2  # 0.4 s per iteration: 10 s + 40 s foreseen, within the cap
+    on_time = _IpmEvent(3)
+    fast(on_time)
+    assert not on_time.interrupted and fast.gave_up is None
+    # Calls from the crossover report no iteration count (-1) and are ignored.
+    clock[0] = 300.0
+    crossover = _IpmEvent(-1)
+    fast(crossover)
+    assert not crossover.interrupted
+
+
+def test_a_given_up_lp_leaves_the_search_to_the_repair(mini, monkeypatch):
+    import roster.lns as lns
+
+    monkeypatch.setattr(lns._LpForesight, "LOOK", 1)
+    monkeypatch.setattr(lns._LpForesight, "CROSSOVER", 1e9)  # every LP foreseen to miss its cap
+    cfg = ssb_config(mini, time_limit=30)
+    reference, _ = solve_instance(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=30, seed=2)
+    assert res.stats.lp_given_up is not None and res.stats.lp_bound is None
+    # HiGHS was interrupted, yet every later solve ran: the repair found a roster and the
+    # search reached the optimum.
+    assert res.status in ("optimal", "feasible")
+    assert res.objective == pytest.approx(reference.objective)
