@@ -60,7 +60,7 @@ log = logging.getLogger("roster")
 # of 4 000-8 600 in 5-8 s, and sizes grow from here when pieces are solved quickly.
 START_SIZE_CAP = 4000.0
 
-_HAS_SOLUTION = ("Optimal", "Time limit reached", "Interrupt by user", "Node limit reached",
+_HAS_SOLUTION = ("Optimal", "Time limit reached", "Interrupted by user", "Node limit reached",
                  "Iteration limit reached", "Solution limit reached")
 
 
