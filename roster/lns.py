@@ -427,9 +427,12 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         hw.h.setOptionValue("solver", "ipm")
         lp_cap = max(lp_share * (deadline - time.perf_counter()), 0.1)
         foresight = _LpForesight(lp_cap)
-        hw.h.cbIpmInterrupt.subscribe(foresight)
+        watch = getattr(hw.h, "cbIpmInterrupt", None)  # highspy's event API; older releases lack it
+        if watch is not None:
+            watch.subscribe(foresight)
         status, values, lp_value, _ = hw.run(None, lp_cap, 0.0)
-        hw.h.cbIpmInterrupt.unsubscribe(foresight)
+        if watch is not None:
+            watch.unsubscribe(foresight)
         hw.h.setOptionValue("solver", "choose")
         hw.h.setOptionValue("solve_relaxation", False)
         if foresight.gave_up is not None:

@@ -347,7 +347,7 @@ def test_the_lp_is_given_up_when_its_pace_foresees_a_miss(monkeypatch):
     on_time = _IpmEvent(3)
     fast(on_time)
     assert not on_time.interrupted and fast.gave_up is None
-    # Calls from the crossover report no iteration count (-1) and are ignored.
+    # Calls that report no iteration count (-1) are ignored.
     clock[0] = 300.0
     crossover = _IpmEvent(-1)
     fast(crossover)
