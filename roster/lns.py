@@ -192,7 +192,7 @@ class _LpForesight:
     LOOK = 3  # iterations seen before the first forecast
 
     def __init__(self, cap: float):
-        self.cap, self.look = cap, self.LOOK
+        self.cap = cap
         self.started = time.perf_counter()
         self.iterating: float | None = None  # when the interior-point phase began
         self.gave_up: float | None = None
@@ -203,7 +203,7 @@ class _LpForesight:
         if self.iterating is None:
             self.iterating = now
         done = int(event.data_out.ipm_iteration_count)
-        if done < self.look or self.gave_up is not None:
+        if done < self.LOOK or self.gave_up is not None:
             return
         per_iteration = (now - self.iterating) / done
         foreseen = (self.iterating - self.started) + per_iteration * self.ITERATIONS * self.CROSSOVER
