@@ -60,6 +60,11 @@ log = logging.getLogger("roster")
 # of 4 000-8 600 in 5-8 s, and sizes grow from here when pieces are solved quickly.
 START_SIZE_CAP = 4000.0
 
+# A search that stalls widens its neighbourhoods: see _widen_on_stall.
+STALL_EVERY = 10
+STALL_GROWTH = 1.5
+STALL_LEVELS = 2
+
 _HAS_SOLUTION = ("Optimal", "Time limit reached", "Interrupted by user", "Node limit reached",
                  "Iteration limit reached", "Solution limit reached")
 
@@ -71,6 +76,8 @@ class LnsStats:
     lp_seconds: float | None = None
     lp_bound: float | None = None  # the LP relaxation's value: a lower bound on the optimum
     lp_given_up: float | None = None  # seconds after which the LP was foreseen to miss its cap
+    rens_given_up: float | None = None  # seconds after which RENS, with no roster yet, was stopped
+    first_from: str = ""  # where the first roster came from: RENS, the LP's rounding, the empty roster, the whole model
     sub_solves: int = 0
     carried: int = 0  # improving pieces that carried the implied columns
     improvements: int = 0
@@ -133,11 +140,14 @@ class _Highs:
         h.setOptionValue("mip_abs_gap", float(abs_gap))
 
     def run_piece(self, piece, start: np.ndarray, time_limit: float, gap: float,
-                  abs_gap: float = 1e-6) -> tuple[str, np.ndarray | None]:
+                  abs_gap: float = 1e-6, watch=None) -> tuple[str, np.ndarray | None]:
         """Solve one cut-out neighbourhood (:mod:`roster.submip`) from ``start`` (full-model values);
-        returns (model status text, full-model values with the piece's columns replaced)."""
+        returns (model status text, full-model values with the piece's columns replaced).
+        ``watch``: a branch-and-bound interrupt callback (skipped where highspy has none)."""
         h = self.hs.Highs()
         self.configure(h, time_limit, gap, abs_gap)
+        if watch is not None and hasattr(h, "cbMipInterrupt"):
+            h.cbMipInterrupt.subscribe(watch)
         h.passModel(piece.model)
         sol = self.hs.HighsSolution()
         sol.col_value = list(start[piece.columns])
@@ -211,6 +221,45 @@ class _LpForesight:
             self.gave_up = now - self.started
             self.reason = f"{done} iterations, {foreseen:.1f} s foreseen against a cap of {self.cap:.1f} s"
             event.interrupt()
+
+
+class _NoRosterYet:
+    """A branch-and-bound callback that gives a solve up when it has found no roster after
+    ``patience`` seconds.
+
+    Why: RENS from the LP relaxation (a piece of the assignments the LP left fractional)
+    either finds a roster early or not at all in its time: on benchmark instances 15 and 19
+    it found none in 60 s of 600, while the repair from the LP's rounding needs a few
+    seconds for a first roster."""
+
+    def __init__(self, patience: float):
+        self.patience = patience
+        self.gave_up: float | None = None
+
+    def __call__(self, event) -> None:
+        out = event.data_out
+        if out.running_time > self.patience and not math.isfinite(out.mip_primal_bound):
+            self.gave_up = float(out.running_time)
+            event.interrupt()
+
+
+def _widen_on_stall(targets: dict[str, float], stale: int, level: int, n_x: int) -> int:
+    """After every ``STALL_EVERY`` neighbourhoods in a row without gain, grow every kind's size
+    by ``STALL_GROWTH`` (at most the whole model) and return the new stall level, up to
+    ``STALL_LEVELS``; pieces get ``1 + level / 2`` times their time limit.  The caller sets
+    the level back to 0 at the next improvement (sizes then adapt as usual).
+
+    Why: on mid-sized models the search stalls with every neighbourhood solved to optimality
+    and none paying, and sizes only grow on pieces solved in under a quarter of their limit.
+    What broke such stalls were pieces larger than the search had been drawing: on benchmark
+    instance 14 a day window of 45 % of the model took the roster from 1388 to 1302 after
+    80 s without gain; on 8 a day window of 57 %, drawn after two widenings, took it from
+    1499 to 1412 after 190 s."""
+    if stale == 0 or stale % STALL_EVERY or level >= STALL_LEVELS:
+        return level
+    for kind in targets:
+        targets[kind] = min(float(n_x), targets[kind] * STALL_GROWTH)
+    return level + 1
 
 
 def _slack_owners(hw: _Highs, x_idx: np.ndarray, staff_codes: np.ndarray, slack_idx: np.ndarray) -> np.ndarray:
@@ -306,6 +355,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
 
     # ---- the LP relaxation: a guide for the first roster and for the neighbourhoods ----------
     lp_x: np.ndarray | None = None
+    lp_rounding: np.ndarray | None = None  # the LP's decided assignments, the rest off
     lp_failed = False
     incumbent: np.ndarray | None = None
     best: float | None = None
@@ -457,7 +507,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             start[x_idx] = np.where(decided, np.round(lp_x), 0.0)
             rens_limit = min(4 * sub_limit, max(lns_deadline - time.perf_counter(), 0.1))
             piece = get_cutter(carry=True).piece(x_idx[~decided], start, hw.lower, cur_upper, cur_cost)
-            status, values = hw.run_piece(piece, start, rens_limit, 0.0)
+            lp_rounding = start
+            watch = _NoRosterYet(min(2 * sub_limit, rens_limit))
+            status, values = hw.run_piece(piece, start, rens_limit, 0.0, watch=watch)
+            stats.rens_given_up = watch.gave_up
             if values is not None:
                 values = settle_aux(values, rens_limit, carry=True)
             obj = hw.objective(values) if values is not None else None
@@ -465,6 +518,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                       stats.lp_seconds, int((~decided).sum()), n_x, status, obj)
             if values is not None:
                 incumbent, best = values, obj
+                stats.first_from = "RENS"
         else:
             log.debug("LNS: LP relaxation %s", status)
             # Branch and bound on a model whose LP relaxation alone does not solve in its share
@@ -475,12 +529,21 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             lp_failed = True
 
     # ---- a first roster -------------------------------------------------------------
+    if incumbent is None and lp_rounding is not None:
+        # The LP's decided assignments, the rest off, with its bends and other auxiliary
+        # columns settled for it (the flow left out, so every person's is stale).
+        values = settle_aux(lp_rounding, sub_limit, carry=False)
+        if values is not None:
+            incumbent, best = values, hw.objective(values)
+            stale_people[:] = True
+            stats.first_from = "the LP's rounding"
     if incumbent is None and len(slack_idx):
         open_slacks()
         fix_all_but(np.zeros(n_x, dtype=bool), None)
         status, values, obj, _ = hw.run(None, min(sub_limit * 4, max(deadline - time.perf_counter(), 0)), 1e-4)
         if values is not None:
             incumbent, best = values, obj
+            stats.first_from = "the empty roster"
     if incumbent is None:
         # No standby slacks (or the empty roster breaks a rule no slack covers): ask HiGHS
         # for any roster of the whole model within part of the search time.
@@ -490,9 +553,11 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         status, values, obj, _ = hw.run(None, max(lns_deadline - time.perf_counter(), 0) * 0.5, 1e-4)
         if values is not None:
             incumbent, best = values, obj
+            stats.first_from = "the whole model"
     if incumbent is not None:
         stats.first_objective = best
         stats.first_seconds = time.perf_counter() - t0
+        log.debug("LNS: first roster from %s, %s", stats.first_from, best)
 
     penalty_cache: dict = {}
 
@@ -596,6 +661,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     proven = False
     stale = 0
     patience = 30
+    stall_level = 0
     while incumbent is not None and time.perf_counter() < lns_deadline - 0.5:
         if slacks_open and not bends_only and bends_only_repair is None and repair_too_slow():
             log.debug("LNS: repair too slow with the objective kept; minimising the bends alone")
@@ -660,7 +726,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 w = np.maximum(w, 0.15 * w.mean())
                 carry = bool(rng.random() < w[1] / w.sum())
         remaining = lns_deadline - time.perf_counter()
-        limit = min(sub_limit, max(remaining, 0.1))
+        limit = min(sub_limit * (1.0 + 0.5 * stall_level), max(remaining, 0.1))  # see _widen_on_stall
         started = time.perf_counter()
         # While repairing, the bends dominate the objective (10^6 each), but the rest of it
         # still counts: the repaired people are placed where the roster needs them, so the
@@ -693,6 +759,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         if improved:
             stats.improvements += 1
             stale = 0
+            stall_level = 0
             close_slacks_if_clean()
         else:
             stale += 1
@@ -712,6 +779,12 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             # that paid nothing is halved like the repair.
             shrink = 0.8 if improved and not repairing else 0.5
             targets["people" if kind == "repair" else kind] = max(min(30.0, per_person), target * shrink)
+        if not repairing:
+            level = _widen_on_stall(targets, stale, stall_level, n_x)
+            if level > stall_level:
+                log.debug("LNS: %d neighbourhoods without gain; sizes grown to %s", stale,
+                          {k: int(v) for k, v in targets.items()})
+            stall_level = level
         if repairing and not slacks_open:
             # The repair is over: its neighbourhood size (grown on per-person sub-problems
             # that stop as soon as the bends are least) means nothing for improving.

@@ -368,3 +368,70 @@ def test_a_given_up_lp_leaves_the_search_to_the_repair(mini, monkeypatch):
     # search reached the optimum.
     assert res.status in ("optimal", "feasible")
     assert res.objective == pytest.approx(reference.objective)
+
+
+class _MipEvent:
+    """Stands in for highspy's branch-and-bound callback event: the clock, the incumbent's
+    value (infinite while there is none) and the interrupt flag."""
+
+    def __init__(self, running_time: float, primal_bound: float):
+        self.data_out = type("Out", (), {"running_time": running_time, "mip_primal_bound": primal_bound})()
+        self.interrupted = False
+
+    def interrupt(self):
+        self.interrupted = True
+
+
+def test_a_solve_that_found_no_roster_is_given_up_after_its_patience():
+    import roster.lns as lns
+
+    watch = lns._NoRosterYet(patience=30.0)
+    early = _MipEvent(29.0, float("inf"))
+    watch(early)
+    assert not early.interrupted and watch.gave_up is None
+    found = _MipEvent(45.0, 2481.0)  # a roster in hand: the solve goes on to its own limit
+    watch(found)
+    assert not found.interrupted and watch.gave_up is None
+    late = _MipEvent(30.5, float("inf"))
+    watch(late)
+    assert late.interrupted and watch.gave_up == pytest.approx(30.5)
+
+
+def test_without_a_rens_roster_the_search_starts_from_the_lps_rounding(mini, monkeypatch):
+    import roster.lns as lns
+
+    class GiveUpAtOnce(lns._NoRosterYet):
+        def __call__(self, event):
+            if self.gave_up is None:
+                self.gave_up = float(event.data_out.running_time)
+            event.interrupt()
+
+    monkeypatch.setattr(lns, "_NoRosterYet", GiveUpAtOnce)
+    reference, _ = solve_instance(mini, time_limit=30)
+    cfg = ssb_config(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=30, seed=2)
+    assert res.stats.lp_bound is not None and res.stats.rens_given_up is not None
+    assert res.stats.first_from == "the LP's rounding"
+    # The rounding bends rules (the LP left assignments fractional, now off); the repair
+    # mends them and the search still reaches the optimum, every stale flow settled.
+    assert res.stats.first_objective >= m.elastic_cost
+    assert res.status in ("optimal", "feasible")
+    assert res.objective == pytest.approx(reference.objective)
+
+
+def test_a_stalled_search_widens_its_neighbourhoods_in_steps():
+    import roster.lns as lns
+
+    targets = {"people": 400.0, "days": 1000.0}
+    level = 0
+    for stale in range(1, lns.STALL_EVERY):
+        level = lns._widen_on_stall(targets, stale, level, n_x=2158)
+    assert level == 0 and targets == {"people": 400.0, "days": 1000.0}
+    level = lns._widen_on_stall(targets, lns.STALL_EVERY, level, n_x=2158)
+    assert level == 1 and targets == {"people": 600.0, "days": 1500.0}
+    level = lns._widen_on_stall(targets, 2 * lns.STALL_EVERY, level, n_x=2158)
+    assert level == 2 and targets == {"people": 900.0, "days": 2158.0}  # never beyond the model
+    # At the last level the sizes are left to adapt as usual.
+    level = lns._widen_on_stall(targets, 3 * lns.STALL_EVERY, level, n_x=2158)
+    assert level == lns.STALL_LEVELS == 2 and targets == {"people": 900.0, "days": 2158.0}
