@@ -414,7 +414,7 @@ def test_without_a_rens_roster_the_search_starts_from_the_lps_rounding(mini, mon
     assert res.stats.lp_bound is not None and res.stats.rens_given_up is not None
     assert res.stats.first_from == "the LP's rounding"
     # The rounding bends rules (the LP left assignments fractional, now off); the repair
-    # mends them and the search still reaches the optimum, every stale flow settled.
+    # mends them and the search still reaches the optimum.
     assert res.stats.first_objective >= m.elastic_cost
     assert res.status in ("optimal", "feasible")
     assert res.objective == pytest.approx(reference.objective)
