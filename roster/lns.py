@@ -43,6 +43,8 @@ from __future__ import annotations
 import logging
 import math
 import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,11 +82,32 @@ class LnsStats:
     first_from: str = ""  # where the first roster came from: RENS, the LP's rounding, the empty roster, the whole model
     sub_solves: int = 0
     carried: int = 0  # improving pieces that carried the implied columns
+    rebased: int = 0  # pieces solved beside others whose gain was carried over to a newer incumbent
     improvements: int = 0
     first_objective: float | None = None
     first_seconds: float | None = None
     lns_objective: float | None = None
     lns_seconds: float = 0.0
+
+
+@dataclass
+class _Job:
+    """One neighbourhood drawn for solving: what it frees and how, and (once dispatched) the
+    incumbent it was cut from and the future of its solve."""
+
+    kind: str
+    free: np.ndarray  # over the assignment columns
+    target: float  # the kind's size when it was drawn
+    whole: bool
+    carry: bool
+    limit: float
+    repairing: bool
+    abs_gap: float
+    base: np.ndarray | None = None  # the incumbent it was cut from, when solved beside others
+    base_objective: float = math.inf
+    started: float = 0.0
+    future: Future | None = None
+    retried: bool = False  # drawn again after it did not fit a newer roster
 
 
 @dataclass
@@ -140,12 +163,17 @@ class _Highs:
         h.setOptionValue("mip_abs_gap", float(abs_gap))
 
     def run_piece(self, piece, start: np.ndarray, time_limit: float, gap: float,
-                  abs_gap: float = 1e-6, watch=None) -> tuple[str, np.ndarray | None]:
+                  abs_gap: float = 1e-6, watch=None, threads: int | None = None) -> tuple[str, np.ndarray | None]:
         """Solve one cut-out neighbourhood (:mod:`roster.submip`) from ``start`` (full-model values);
         returns (model status text, full-model values with the piece's columns replaced).
-        ``watch``: a branch-and-bound interrupt callback (skipped where highspy has none)."""
+        ``watch``: a branch-and-bound interrupt callback (skipped where highspy has none).
+        ``threads``: HiGHS threads for this piece (default the search's); safe to call from
+        several Python threads at once, each with its own piece (HiGHS releases the GIL and
+        keeps a scheduler per calling thread)."""
         h = self.hs.Highs()
         self.configure(h, time_limit, gap, abs_gap)
+        if threads is not None:
+            h.setOptionValue("threads", int(threads))
         if watch is not None and hasattr(h, "cbMipInterrupt"):
             h.cbMipInterrupt.subscribe(watch)
         h.passModel(piece.model)
@@ -262,6 +290,24 @@ def _widen_on_stall(targets: dict[str, float], stale: int, level: int, n_x: int)
     return level + 1
 
 
+def _rebase(hw: _Highs, cutter: SubMip, x_idx: np.ndarray, incumbent: np.ndarray, free: np.ndarray,
+            values: np.ndarray, upper: np.ndarray, cost: np.ndarray, limit: float) -> np.ndarray | None:
+    """A piece's roster (``values``, solved from an older incumbent) carried over to
+    ``incumbent``, which other pieces solved beside it have moved on: its ``free`` assignments
+    put into the incumbent, and the auxiliary columns of every component they touch (cover
+    shortfalls, the rules' slacks and, when ``cutter`` carries them, its people's implied
+    columns) made the cheapest for the result, the roster fixed -- a small solve.  Rows
+    outside those components see no changed column and still hold, so the result is a roster
+    of the full model.  None when the two rosters do not fit together (a rule the piece and
+    the newer roster share would break)."""
+    merged = incumbent.copy()
+    cols = x_idx[free]
+    merged[cols] = values[cols]
+    piece = cutter.piece(cols, merged, hw.lower, upper, cost, fix_cut=True)
+    status, settled = hw.run_piece(piece, merged, limit, 0.0)
+    return settled if status == "Optimal" else None
+
+
 def _slack_owners(hw: _Highs, x_idx: np.ndarray, staff_codes: np.ndarray, slack_idx: np.ndarray) -> np.ndarray:
     """For each standby slack, the person whose rule it relaxes (by the assignment columns in
     its row), or -1 when the row spans several people or none."""
@@ -301,7 +347,8 @@ def _window_start(rng: np.random.Generator, day_penalty: np.ndarray, width: int)
 def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int = 7, relative_gap: float = 0.0,
               lns_share: float = 0.9, sub_time_limit: float | None = None, use_lp: bool = True,
               lp_share: float = 0.1, bends_only_repair: bool | None = None,
-              flow_in_pieces: bool | None = None, start_size: float | None = None) -> LnsResult:
+              flow_in_pieces: bool | None = None, start_size: float | None = None,
+              workers: int | None = None) -> LnsResult:
     """Fix-and-optimise search on the built model ``m``; writes the best roster into the PuLP variables.
 
     ``bends_only_repair``: while hard rules still bend, minimise the bends alone (True) or
@@ -316,8 +363,13 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     ``start_size``: the neighbourhoods' first size in assignment columns (they adapt from
     there); None tries a model of up to 1000 assignments whole, else a tenth of it (at
     least 150, at most ``START_SIZE_CAP``).
+
+    ``workers``: improving pieces solved side by side, each with one HiGHS thread (None:
+    ``threads``).  On benchmark-sized models the search is bound by how many pieces it solves
+    (a profile of instance 13: 191 of 218 s inside HiGHS, the rest building and cutting).
     """
     t0 = time.perf_counter()
+    workers = max(1, int(threads if workers is None else workers))
     deadline = t0 + time_limit
     lns_deadline = t0 + lns_share * time_limit
     rng = np.random.default_rng(seed)
@@ -439,24 +491,29 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         stale_people[people] = False
         return True
 
-    def solve_neighbourhood(free: np.ndarray, limit: float, abs_gap: float,
-                            carry: bool) -> tuple[str, np.ndarray | None, bool]:
-        """Re-solve the free assignment columns with the rest of the incumbent fixed.  The whole
-        model when everything is free (so that optimality is a proof), else a cut-out piece
-        (with the implied columns when ``carry`` and their people's could be settled).
-        Returns (status, values, whether the piece carried the implied columns)."""
+    def prepare_neighbourhood(free: np.ndarray, carry: bool, limit: float) -> tuple[object | None, bool]:
+        """The cut-out piece for the free assignment columns, the rest of the incumbent fixed
+        (with the implied columns when ``carry`` and their people's could be settled first), or
+        None when everything is free: then the whole model is solved, so that optimality is a
+        proof.  Returns (piece, whether it carries the implied columns)."""
         if free.all():
-            settle_implied(limit)
-            hw.set_bounds(x_idx, x_lo, x_up)
-            status, values, _, _ = hw.run(incumbent, limit, 0.0, abs_gap)
-            return status, values, False
+            return None, False
         if carry:
             touched = np.unique(staff_codes[free])
             stale = touched[stale_people[touched]]
             if len(stale) and not settle_people(stale, limit):
                 carry = False  # the start would not be a roster of the piece
-        piece = get_cutter(carry).piece(x_idx[free], incumbent, hw.lower, cur_upper, cur_cost)
-        return *hw.run_piece(piece, incumbent, limit, 0.0, abs_gap), carry
+        return get_cutter(carry).piece(x_idx[free], incumbent, hw.lower, cur_upper, cur_cost), carry
+
+    def solve_whole(limit: float, abs_gap: float) -> tuple[str, np.ndarray | None]:
+        settle_implied(limit)
+        hw.set_bounds(x_idx, x_lo, x_up)
+        status, values, _, _ = hw.run(incumbent, limit, 0.0, abs_gap)
+        return status, values
+
+    def rebase(free: np.ndarray, carry: bool, values: np.ndarray) -> np.ndarray | None:
+        limit = max(min(sub_limit, lns_deadline - time.perf_counter()), 0.5)
+        return _rebase(hw, get_cutter(carry), x_idx, incumbent, free, values, cur_upper, cur_cost, limit)
 
     if use_lp and n_x:
         # Interior point with crossover: these LPs are very degenerate, and the IPM is
@@ -659,13 +716,38 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     carry_scores = {False: 1.0, True: 1.0}
     can_carry = len(implied_idx) > 0 and flow_in_pieces is not False
     proven = False
+    stop = False  # the search is over: proven, or the neighbourhoods stopped paying
     stale = 0
     patience = 30
     stall_level = 0
-    while incumbent is not None and time.perf_counter() < lns_deadline - 0.5:
-        if slacks_open and not bends_only and bends_only_repair is None and repair_too_slow():
-            log.debug("LNS: repair too slow with the objective kept; minimising the bends alone")
-            repair_by_bends_only()
+    # Improving pieces are solved ``workers`` at a time, each in its own thread with one HiGHS
+    # thread, and landed in the order they were drawn (so that a run is repeatable as far as
+    # the time limit allows).  A piece drawn from an incumbent that has moved on by the time
+    # it lands is rebased onto it (see rebase).  The repair and the whole model are solved
+    # one at a time.
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lns-piece") if workers > 1 else None
+    in_flight: deque[_Job] = deque()
+
+    retry: list[_Job] = []
+
+    def draw() -> _Job:
+        """The next neighbourhood, drawn from the incumbent as it is now.  People in the pieces
+        being solved are left out of people-based neighbourhoods: two pieces that change the
+        same person's days often break a rule of that person together (total hours, runs), and
+        the second is then lost (on benchmark instance 13 in 37 of 116 pieces, before this)."""
+        nonlocal order, pointer
+        if retry:
+            # A piece that paid on its own but did not fit the roster that moved on: its
+            # neighbourhood again, from the newer roster.
+            again = retry.pop()
+            again.limit = min(again.limit, max(lns_deadline - time.perf_counter(), 0.1))
+            again.base, again.future = None, None
+            return again
+        busy = np.zeros(len(staff_ids), dtype=bool)
+        for job in in_flight:
+            busy[staff_codes[job.free]] = True
+        if busy.all():
+            busy[:] = False
         if slacks_open:
             kind = "repair"
         else:
@@ -684,21 +766,26 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 free[by_staff[k]] = True
         elif kind in ("people", "repair"):
             count = 0
+            taken = np.zeros(len(staff_ids), dtype=bool)
             while count < target and count < n_x:
                 if pointer >= len(order):
                     order = rng.permutation(len(staff_ids))
                     pointer = 0
-                rows = by_staff[order[pointer]]
+                person = order[pointer]
+                rows = by_staff[person]
                 pointer += 1
                 if free[rows].all():
                     break
+                if busy[person] and not (busy | taken).all():
+                    continue
                 free[rows] = True
+                taken[person] = True
                 count = int(free.sum())
         elif kind == "lp_people":
             # The people whose rosters differ most from the LP relaxation's (with noise,
             # so that the same few are not picked every time).
             diff = np.bincount(staff_codes, weights=np.abs(np.round(incumbent[x_idx]) - lp_x), minlength=len(staff_ids))
-            score = diff / (diff.max() + 1e-9) + 0.5 * rng.random(len(staff_ids))
+            score = diff / (diff.max() + 1e-9) + 0.5 * rng.random(len(staff_ids)) - 2.0 * busy
             for k in np.argsort(-score, kind="stable"):
                 free[by_staff[k]] = True
                 if free.sum() >= target:
@@ -712,7 +799,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             width = int(min(horizon, max(7, horizon // 4)))
             first = int(rng.integers(0, horizon - width + 1))
             window = (days >= first) & (days < first + width)
-            for k in rng.permutation(len(staff_ids)):
+            people = rng.permutation(len(staff_ids))
+            for k in np.concatenate([people[~busy[people]], people[busy[people]]]):
                 free |= window & (staff_codes == k)
                 if free.sum() >= target:
                     break
@@ -727,34 +815,54 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 carry = bool(rng.random() < w[1] / w.sum())
         remaining = lns_deadline - time.perf_counter()
         limit = min(sub_limit * (1.0 + 0.5 * stall_level), max(remaining, 0.1))  # see _widen_on_stall
-        started = time.perf_counter()
         # While repairing, the bends dominate the objective (10^6 each), but the rest of it
         # still counts: the repaired people are placed where the roster needs them, so the
         # search goes on from a sensible roster instead of an arbitrary one.
-        repairing = slacks_open
-        status, values, carry = solve_neighbourhood(free, limit, 0.5 if bends_only else 1e-6, carry)
-        stats.carried += int(carry)
+        return _Job(kind, free, target, whole, carry, limit, repairing=slacks_open,
+                    abs_gap=0.5 if bends_only else 1e-6)
+
+    def land(job: _Job, status: str, values: np.ndarray | None, took: float) -> None:
+        """Take a solved piece's roster if it is better (or as good, elsewhere on the plateau),
+        and adapt the kinds' scores and sizes to how it went."""
+        nonlocal incumbent, best, stale, stall_level, stop, proven
+        note = ""
+        if values is not None and job.base is not None and job.base is not incumbent:
+            # The incumbent moved on while this piece was solved beside others: carry its gain
+            # over, or take its own roster if that is still the better one.
+            own = hw.objective(values)
+            merged = rebase(job.free, job.carry, values) if own < job.base_objective - 1e-6 else None
+            if merged is not None:
+                stats.rebased += 1
+                values = merged
+                note = f" (rebased: {job.base_objective - own:g} gained on its own)"
+            elif own < job.base_objective - 1e-6:
+                note = f" (did not fit the newer roster: {job.base_objective - own:g} gained on its own)"
+                if own >= best - 1e-6 and not job.retried:
+                    job.retried = True
+                    retry.append(job)
+            if merged is None and own >= best - 1e-6:
+                values = None
+        stats.carried += int(job.carry)
         obj = hw.objective(values) if values is not None else None
         if bends_only and values is not None and slack_total(values) > slack_total(incumbent) - 1e-6:
             values, obj = None, None  # no fewer bends
-        took = time.perf_counter() - started
         stats.sub_solves += 1
-        log.debug("LNS %s%s: %d free, %s, %s -> best %s, slacks %s", kind, " +flow" if carry else "",
-                  int(free.sum()), status, obj, best, "open" if slacks_open else "closed")
-        if not repairing:
+        log.debug("LNS %s%s: %d free, %s, %s -> best %s, slacks %s, %.1f s%s", job.kind, " +flow" if job.carry else "",
+                  int(job.free.sum()), status, obj, best, "open" if slacks_open else "closed", took, note)
+        if not job.repairing:
             gained = 1.0 if values is not None and obj < best - 1e-6 else 0.0
-            scores[kind] = 0.8 * scores[kind] + 0.2 * gained / max(took, 0.2)
-            if can_carry and not whole:
-                carry_scores[carry] = 0.8 * carry_scores[carry] + 0.2 * gained / max(took, 0.2)
+            scores[job.kind] = 0.8 * scores[job.kind] + 0.2 * gained / max(took, 0.2)
+            if can_carry and not job.whole:
+                carry_scores[job.carry] = 0.8 * carry_scores[job.carry] + 0.2 * gained / max(took, 0.2)
         improved = values is not None and (bends_only or obj < best - 1e-6)
         # A different roster of the same cost is taken too (but counts as no progress): the
         # next neighbourhoods then start from elsewhere on the plateau instead of from a
         # roster whose neighbourhoods have been tried.
-        tie = values is not None and not improved and not repairing and obj <= best + 1e-6
+        tie = values is not None and not improved and not job.repairing and obj <= best + 1e-6
         if improved or tie:
-            if not whole and not carry and len(implied_idx):
+            if not job.whole and not job.carry and len(implied_idx):
                 moved = np.abs(np.round(values[x_idx]) - np.round(incumbent[x_idx]))
-                stale_people |= np.bincount(staff_codes, weights=moved, minlength=len(staff_ids)) > 0.5
+                stale_people[:] |= np.bincount(staff_codes, weights=moved, minlength=len(staff_ids)) > 0.5
             incumbent, best = values, (obj if improved else best)
         if improved:
             stats.improvements += 1
@@ -763,13 +871,14 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             close_slacks_if_clean()
         else:
             stale += 1
+        kind, target = job.kind, job.target
         if status == "Optimal":
-            if whole and not repairing:
-                proven = True
-                break
-            if repairing and took < 0.5 * limit:
+            if job.whole and not job.repairing:
+                proven = stop = True
+                return
+            if job.repairing and took < 0.5 * job.limit:
                 targets["people"] = min(float(n_x), target * 1.5)
-            elif took < 0.25 * limit:
+            elif took < 0.25 * job.limit:
                 targets[kind] = min(float(n_x), target * 1.25)
         else:
             # A timed-out repair is halved: its sub-MIPs are nearly independent per person, and
@@ -777,20 +886,61 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             # of 23 452, 18 368 and 14 268 assignments timed out before 1 148 finished it).  An
             # improving piece that times out has often still paid, so it shrinks gently; one
             # that paid nothing is halved like the repair.
-            shrink = 0.8 if improved and not repairing else 0.5
+            shrink = 0.8 if improved and not job.repairing else 0.5
             targets["people" if kind == "repair" else kind] = max(min(30.0, per_person), target * shrink)
-        if not repairing:
+        if not job.repairing:
             level = _widen_on_stall(targets, stale, stall_level, n_x)
             if level > stall_level:
                 log.debug("LNS: %d neighbourhoods without gain; sizes grown to %s", stale,
                           {k: int(v) for k, v in targets.items()})
             stall_level = level
-        if repairing and not slacks_open:
+        if job.repairing and not slacks_open:
             # The repair is over: its neighbourhood size (grown on per-person sub-problems
             # that stop as soon as the bends are least) means nothing for improving.
             targets["people"] = start_size
-        if stale >= patience and not repairing:
-            break  # the neighbourhoods have stopped paying: give the rest to the whole model
+        if stale >= patience and not job.repairing:
+            stop = True  # the neighbourhoods have stopped paying: give the rest to the whole model
+
+    def land_oldest() -> None:
+        job = in_flight.popleft()
+        status, values, finished = job.future.result()
+        land(job, status, values, finished - job.started)
+
+    def solve_in_worker(piece, start: np.ndarray, limit: float, abs_gap: float):
+        status, values = hw.run_piece(piece, start, limit, 0.0, abs_gap, threads=1)
+        return status, values, time.perf_counter()
+
+    try:
+        while incumbent is not None and not stop and time.perf_counter() < lns_deadline - 0.5:
+            if slacks_open and not bends_only and bends_only_repair is None and repair_too_slow():
+                log.debug("LNS: repair too slow with the objective kept; minimising the bends alone")
+                repair_by_bends_only()
+            job = draw()
+            if pool is not None and not job.repairing and not job.whole:
+                piece, job.carry = prepare_neighbourhood(job.free, job.carry, job.limit)
+                job.base, job.base_objective = incumbent, hw.objective(incumbent)
+                job.started = time.perf_counter()
+                job.future = pool.submit(solve_in_worker, piece, incumbent, job.limit, job.abs_gap)
+                in_flight.append(job)
+                if len(in_flight) >= workers:
+                    land_oldest()
+                continue
+            while in_flight and not stop:  # the repair and the whole model go one at a time
+                land_oldest()
+            if stop:
+                break
+            job.started = time.perf_counter()
+            if job.whole:
+                status, values = solve_whole(job.limit, job.abs_gap)
+            else:
+                piece, job.carry = prepare_neighbourhood(job.free, job.carry, job.limit)
+                status, values = hw.run_piece(piece, incumbent, job.limit, 0.0, job.abs_gap)
+            land(job, status, values, time.perf_counter() - job.started)
+        while in_flight:  # pieces still being solved end by the search's deadline at the latest
+            land_oldest()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     stats.lns_objective = best
     stats.lns_seconds = time.perf_counter() - t0
 
