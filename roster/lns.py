@@ -34,8 +34,10 @@ limit.  When a neighbourhood is the whole model and it is solved to optimality,
 the roster is proven optimal and the search stops.
 
 Reproducibility: the neighbourhoods come from a generator seeded with
-``solver.seed``, but the number of sub-solves depends on wall-clock time, so two
-runs may differ when the time limit binds -- as for the plain MIP.
+``solver.seed``, but the search reads the wall clock -- the number of sub-solves
+depends on the time limit, and the next kind of neighbourhood is drawn by its
+improvements per second -- so two runs of the same model and seed may differ.
+With ``solver.threads`` > 1 pieces are solved side by side (see ``workers``).
 """
 
 from __future__ import annotations
@@ -721,10 +723,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     patience = 30
     stall_level = 0
     # Improving pieces are solved ``workers`` at a time, each in its own thread with one HiGHS
-    # thread, and landed in the order they were drawn (so that a run is repeatable as far as
-    # the time limit allows).  A piece drawn from an incumbent that has moved on by the time
-    # it lands is rebased onto it (see rebase).  The repair and the whole model are solved
-    # one at a time.
+    # thread, and landed in the order they were drawn (so the draws do not depend on which
+    # piece finishes first; a worker that finishes early waits for the older piece).  A piece
+    # drawn from an incumbent that has moved on by the time it lands is rebased onto it (see
+    # rebase).  The repair and the whole model are solved one at a time.
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lns-piece") if workers > 1 else None
     in_flight: deque[_Job] = deque()
 
