@@ -829,6 +829,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         and adapt the kinds' scores and sizes to how it went."""
         nonlocal incumbent, best, stale, stall_level, stop, proven
         note = ""
+        old_base = False  # the piece's own roster, cut from an older incumbent, is taken whole
         if values is not None and job.base is not None and job.base is not incumbent:
             # The incumbent moved on while this piece was solved beside others: carry its gain
             # over, or take its own roster if that is still the better one.
@@ -847,6 +848,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                     retry.append(job)
             if merged is None and own >= best - 1e-6:
                 values = None
+            old_base = merged is None and values is not None
         stats.carried += int(job.carry)
         obj = hw.objective(values) if values is not None else None
         if bends_only and values is not None and slack_total(values) > slack_total(incumbent) - 1e-6:
@@ -865,7 +867,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         # roster whose neighbourhoods have been tried.
         tie = values is not None and not improved and not job.repairing and obj <= best + 1e-6
         if improved or tie:
-            if not job.whole and not job.carry and len(implied_idx):
+            if old_base and len(implied_idx):
+                # Its implied columns are the older incumbent's, whose flags were not kept.
+                stale_people[:] = True
+            elif not job.whole and not job.carry and len(implied_idx):
                 moved = np.abs(np.round(values[x_idx]) - np.round(incumbent[x_idx]))
                 stale_people[:] |= np.bincount(staff_codes, weights=moved, minlength=len(staff_ids)) > 0.5
             incumbent, best = values, (obj if improved else best)
