@@ -724,10 +724,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     stall_level = 0
     # Improving pieces are solved ``workers`` at a time, each in its own thread with one HiGHS
     # thread, and landed as they finish.  (Landed in the order they were drawn, a worker that
-    # finished first waited for the older piece: on benchmark instance 13 at 600 s, with
-    # pieces of up to 15 s, the search kept 1.37 cores busy of 2.)  A piece drawn from an
-    # incumbent that has moved on by the time it lands is rebased onto it (see rebase).  The
-    # repair and the whole model are solved one at a time.
+    # finished first waited for the older piece: on benchmark instance 13 at 600 s about 1.5
+    # of 2 cores were busy, and 1.9 with pieces landed as they finish.)  A piece drawn from
+    # an incumbent that has moved on by the time it lands is rebased onto it (see rebase).
+    # The repair and the whole model are solved one at a time.
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lns-piece") if workers > 1 else None
     in_flight: deque[_Job] = deque()
 
