@@ -1003,7 +1003,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         bound = stats.lp_bound  # the final solve proved less than the LP relaxation
     if bound is not None and best is not None:
         bound = min(bound, best)
-    log.info("LNS: %d sub-solves, %d improvements, first roster %.1f at %.1f s, %.1f after search (%.1f s), final %.1f",
-             stats.sub_solves, stats.improvements, stats.first_objective or float("nan"), stats.first_seconds or float("nan"),
-             stats.lns_objective or float("nan"), stats.lns_seconds, best)
+    log.info("LNS: %d sub-solves (%d at a time, %d rebased), %d improvements, first roster %.1f at %.1f s, "
+             "%.1f after search (%.1f s), final %.1f",
+             stats.sub_solves, workers, stats.rebased, stats.improvements, stats.first_objective or float("nan"),
+             stats.first_seconds or float("nan"), stats.lns_objective or float("nan"), stats.lns_seconds, best)
     return LnsResult("optimal" if proven else "feasible", best, bound, seconds, stats)
