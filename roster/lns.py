@@ -80,7 +80,7 @@ class LnsStats:
     lp_seconds: float | None = None
     lp_bound: float | None = None  # the LP relaxation's value: a lower bound on the optimum
     lp_given_up: float | None = None  # seconds after which the LP was foreseen to miss its cap
-    rens_given_up: float | None = None  # seconds after which RENS, with no roster yet, was stopped
+    rens_given_up: float | None = None  # seconds after which RENS was stopped (no roster, or no better one)
     first_from: str = ""  # where the first roster came from: RENS, the LP's rounding, the empty roster, the whole model
     sub_solves: int = 0
     carried: int = 0  # improving pieces that carried the implied columns
@@ -253,23 +253,40 @@ class _LpForesight:
             event.interrupt()
 
 
-class _NoRosterYet:
-    """A branch-and-bound callback that gives a solve up when it has found no roster after
-    ``patience`` seconds.
+class _RensWatch:
+    """A branch-and-bound callback for RENS that gives it up when it has found no roster after
+    ``patience`` seconds, or when its roster has not improved for ``stall`` seconds.
 
     Why: RENS from the LP relaxation (a piece of the assignments the LP left fractional)
     either finds a roster early or not at all in its time: on benchmark instances 15 and 19
     it found none in 60 s of 600, while the repair from the LP's rounding needs a few
-    seconds for a first roster."""
+    seconds for a first roster.  And RENS is a way to a first roster, not a search: with the
+    LP's decisions fixed its roster often bends rules that no roster of the piece can avoid,
+    and HiGHS then spends its time proving that (benchmark instance 16: a roster with 7
+    bends, proven the least in 32 s; 17: 1 670 bends after its 60 s), time the repair and the
+    neighbourhoods put to better use."""
 
-    def __init__(self, patience: float):
+    def __init__(self, patience: float, stall: float = math.inf):
         self.patience = patience
+        self.stall = stall
         self.gave_up: float | None = None
+        self.reason = ""
+        self._best = math.inf
+        self._since = 0.0  # running time when the roster last improved
 
     def __call__(self, event) -> None:
         out = event.data_out
-        if out.running_time > self.patience and not math.isfinite(out.mip_primal_bound):
-            self.gave_up = float(out.running_time)
+        now = float(out.running_time)
+        primal = float(out.mip_primal_bound)
+        if not math.isfinite(primal):
+            if now > self.patience:
+                self.gave_up, self.reason = now, "no roster"
+                event.interrupt()
+            return
+        if primal < self._best - 1e-9:
+            self._best, self._since = primal, now
+        elif now - self._since > self.stall:
+            self.gave_up, self.reason = now, f"no better roster for {now - self._since:.1f} s"
             event.interrupt()
 
 
@@ -567,14 +584,16 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             rens_limit = min(4 * sub_limit, max(lns_deadline - time.perf_counter(), 0.1))
             piece = get_cutter(carry=True).piece(x_idx[~decided], start, hw.lower, cur_upper, cur_cost)
             lp_rounding = start
-            watch = _NoRosterYet(min(2 * sub_limit, rens_limit))
+            watch = _RensWatch(patience=min(2 * sub_limit, rens_limit), stall=sub_limit)
             status, values = hw.run_piece(piece, start, rens_limit, 0.0, watch=watch)
             stats.rens_given_up = watch.gave_up
             if values is not None:
                 values = settle_aux(values, rens_limit, carry=True)
             obj = hw.objective(values) if values is not None else None
-            log.debug("LNS: LP relaxation in %.1f s, %d of %d assignments fractional; RENS %s, %s",
-                      stats.lp_seconds, int((~decided).sum()), n_x, status, obj)
+            log.debug("LNS: LP relaxation in %.1f s, %d of %d assignments fractional; RENS %s%s, %s",
+                      stats.lp_seconds, int((~decided).sum()), n_x, status,
+                      f" (given up after {watch.gave_up:.1f} s: {watch.reason})" if watch.gave_up is not None else "",
+                      obj)
             if values is not None:
                 incumbent, best = values, obj
                 stats.first_from = "RENS"

@@ -385,7 +385,7 @@ class _MipEvent:
 def test_a_solve_that_found_no_roster_is_given_up_after_its_patience():
     import roster.lns as lns
 
-    watch = lns._NoRosterYet(patience=30.0)
+    watch = lns._RensWatch(patience=30.0)
     early = _MipEvent(29.0, float("inf"))
     watch(early)
     assert not early.interrupted and watch.gave_up is None
@@ -397,16 +397,36 @@ def test_a_solve_that_found_no_roster_is_given_up_after_its_patience():
     assert late.interrupted and watch.gave_up == pytest.approx(30.5)
 
 
+def test_rens_is_given_up_when_its_roster_stops_improving():
+    import roster.lns as lns
+
+    watch = lns._RensWatch(patience=30.0, stall=10.0)
+    for clock, value in ((1.0, 7e6), (4.0, 5e6), (13.0, 5e6)):  # improved at 4 s, 9 s since
+        event = _MipEvent(clock, value)
+        watch(event)
+        assert not event.interrupted and watch.gave_up is None
+    better = _MipEvent(13.5, 4e6)  # an improvement starts the wait again
+    watch(better)
+    assert not better.interrupted
+    still = _MipEvent(23.0, 4e6)
+    watch(still)
+    assert not still.interrupted
+    stalled = _MipEvent(23.6, 4e6)
+    watch(stalled)
+    assert stalled.interrupted and watch.gave_up == pytest.approx(23.6)
+    assert "no better roster" in watch.reason
+
+
 def test_without_a_rens_roster_the_search_starts_from_the_lps_rounding(mini, monkeypatch):
     import roster.lns as lns
 
-    class GiveUpAtOnce(lns._NoRosterYet):
+    class GiveUpAtOnce(lns._RensWatch):
         def __call__(self, event):
             if self.gave_up is None:
                 self.gave_up = float(event.data_out.running_time)
             event.interrupt()
 
-    monkeypatch.setattr(lns, "_NoRosterYet", GiveUpAtOnce)
+    monkeypatch.setattr(lns, "_RensWatch", GiveUpAtOnce)
     reference, _ = solve_instance(mini, time_limit=30)
     cfg = ssb_config(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
