@@ -176,6 +176,13 @@ class _Highs:
         self.configure(h, time_limit, gap, abs_gap)
         if threads is not None:
             h.setOptionValue("threads", int(threads))
+        # No restart of branch and bound after the root (a restart presolves the piece again
+        # with what the root fixed, and solves a new root): on these pieces it cost more
+        # than it saved.  Pieces of benchmark instances 16 and 17 that
+        # ran over 2 s solved 20 % and 10 % faster without it (13's 6 % slower, offline,
+        # session 10), and the search with it off ended better in side-by-side runs (see
+        # BENCHMARKS.md, session 11).
+        h.setOptionValue("mip_allow_restart", False)
         if watch is not None and hasattr(h, "cbMipInterrupt"):
             h.cbMipInterrupt.subscribe(watch)
         h.passModel(piece.model)
