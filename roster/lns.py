@@ -177,11 +177,10 @@ class _Highs:
         if threads is not None:
             h.setOptionValue("threads", int(threads))
         # No restart of branch and bound after the root (a restart presolves the piece again
-        # with what the root fixed, and solves a new root): on these pieces it cost more
-        # than it saved.  Pieces of benchmark instances 16 and 17 that
-        # ran over 2 s solved 20 % and 10 % faster without it (13's 6 % slower, offline,
-        # session 10), and the search with it off ended better in side-by-side runs (see
-        # BENCHMARKS.md, session 11).
+        # with what the root fixed, and solves a new root).  Offline, pieces of benchmark
+        # instances 16 and 17 that ran over 2 s solved 20 % and 10 % faster without it, and
+        # 13's 6 % slower; side by side, searches with it off ended ahead in 4 of 7 runs and
+        # behind in 2 (BENCHMARKS.md, session 11) -- weak evidence, worth checking again.
         h.setOptionValue("mip_allow_restart", False)
         if watch is not None and hasattr(h, "cbMipInterrupt"):
             h.cbMipInterrupt.subscribe(watch)
