@@ -535,3 +535,24 @@ def test_pieces_solved_side_by_side_reach_the_optimum(flow_in_pieces):
     assert pulp.value(m.prob.objective) == pytest.approx(res.objective)
     for c in m.prob.constraints.values():
         assert c.valid(1e-6), c.name
+
+
+def test_pieces_are_solved_without_highs_restart(mini, monkeypatch):
+    import highspy
+
+    seen = []
+
+    class Recording(highspy.Highs):
+        def run(self):
+            value = self.getOptionValue("mip_allow_restart")
+            seen.append(value[-1] if isinstance(value, tuple) else value)  # (status, value) in highspy 1.16
+            return super().run()
+
+    monkeypatch.setattr(highspy, "Highs", Recording)
+    cfg = ssb_config(mini, time_limit=20)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=20, seed=3, start_size=10)
+    assert res.stats.sub_solves > 0
+    # The whole model keeps HiGHS's default; every cut-out piece has the restart off (an
+    # option HiGHS did not know would be left at its default, True, without an error).
+    assert seen.count(False) >= res.stats.sub_solves
