@@ -19,7 +19,10 @@ has a slack column bounded at zero.  To find a first roster the slacks are
 opened (at the elastic cost of 10^6 each, the rest of the objective still
 counting), the search starts from the LP's rounding or the empty roster, and
 the slacks close as soon as the incumbent needs none -- so a first roster
-exists even when HiGHS's own heuristics find none.
+exists even when HiGHS's own heuristics find none.  Since session 13 the first
+roster is normally built person by person (:mod:`roster.construct`), each person
+placed where the roster still lacks cover, while the LP relaxation is solved; the
+LP's rounding, RENS and the repair remain for when that roster still bends rules.
 
 The search spends ``lns_share`` of the time limit; the rest goes to one solve of
 the whole model, started from the best roster found, which both improves it
@@ -53,6 +56,7 @@ import numpy as np
 import pandas as pd
 
 from constraints.base import ModelContext
+from roster.construct import PERSON_GAP, ConstructStats, construct_by_person
 from roster.submip import SubMip
 
 log = logging.getLogger("roster")
@@ -90,6 +94,7 @@ class LnsStats:
     first_seconds: float | None = None
     lns_objective: float | None = None
     lns_seconds: float = 0.0
+    construct: ConstructStats | None = None  # the person-by-person first roster, when built
 
 
 @dataclass(eq=False)  # compared by identity (it holds arrays)
@@ -373,7 +378,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
               lns_share: float = 0.9, sub_time_limit: float | None = None, use_lp: bool = True,
               lp_share: float = 0.1, bends_only_repair: bool | None = None,
               flow_in_pieces: bool | None = None, start_size: float | None = None,
-              workers: int | None = None) -> LnsResult:
+              workers: int | None = None, construct: bool = True) -> LnsResult:
     """Fix-and-optimise search on the built model ``m``; writes the best roster into the PuLP variables.
 
     ``bends_only_repair``: while hard rules still bend, minimise the bends alone (True) or
@@ -388,6 +393,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     ``start_size``: the neighbourhoods' first size in assignment columns (they adapt from
     there); None tries a model of up to 1000 assignments whole, else a tenth of it (at
     least 150, at most ``START_SIZE_CAP``).
+
+    ``construct``: build the first roster person by person (:mod:`roster.construct`) before
+    the LP relaxation; RENS from the LP then runs only when that roster still bends rules.
 
     ``workers``: improving pieces solved side by side, each with one HiGHS thread (None:
     ``threads``).  On benchmark-sized models the search is bound by how many pieces it solves
@@ -540,6 +548,55 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         limit = max(min(sub_limit, lns_deadline - time.perf_counter()), 0.5)
         return _rebase(hw, get_cutter(carry), x_idx, incumbent, free, values, cur_upper, cur_cost, limit)
 
+    # ---- a first roster, person by person (roster.construct) ---------------------------
+    # Built in a thread of its own (one HiGHS thread) while the LP relaxation is solved here.
+    constructed: np.ndarray | None = None  # its roster, when it still bends rules (RENS may do better)
+    building: Future | None = None
+    builder: ThreadPoolExecutor | None = None
+    if construct and n_x and len(staff_ids) > 1:
+        # The slacks are open in the people's pieces only (a person whose rules cannot all hold
+        # still gets a roster, the bends priced), not in the whole model the LP is solved on.
+        open_upper = cur_upper.copy()
+        open_upper[slack_idx] = hw.hs.kHighsInf
+        person_cutter = get_cutter()
+
+        def solve_person(cols: np.ndarray, values: np.ndarray, limit: float) -> np.ndarray | None:
+            # The person's own rules hard first: with the slacks open, a piece that hits its
+            # time limit often still bends them (instance 21 with 0.3 s a person: 4 224 bends).
+            for upper in (cur_upper, open_upper):
+                piece = person_cutter.piece(x_idx[cols], values, hw.lower, upper, hw.cost)
+                found = hw.run_piece(piece, values, max(limit, 0.05), PERSON_GAP, threads=1)[1]
+                if found is not None:
+                    return found
+            return None
+
+        search_time = max(lns_deadline - time.perf_counter(), 0.0)
+        builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lns-construct")
+        building = builder.submit(
+            construct_by_person, solve_person, hw.objective,
+            [by_staff[k] for k in rng.permutation(len(staff_ids))], np.zeros(len(hw.lower)),
+            deadline=time.perf_counter() + 0.5 * search_time, pass_deadline=time.perf_counter() + 0.3 * search_time,
+            piece_limit=float(min(2.0, max(0.2, 0.25 * search_time / len(staff_ids)))))
+
+    def take_construction() -> None:
+        """Wait for the construction; its roster becomes the incumbent when it bends no rule."""
+        nonlocal incumbent, best, constructed
+        values, built = building.result()
+        builder.shutdown()
+        open_slacks()
+        settled = settle_aux(values, sub_limit)  # components no person touches keep the start's values
+        values = settled if settled is not None else values
+        stale_people[:] = True  # the pieces left the implied columns out
+        close_slacks()
+        stats.construct = built
+        log.debug("LNS: built person by person in %.1f s (%d of %d placed), %s", built.seconds, built.placed,
+                  len(staff_ids), " -> ".join(f"{v:.0f}" for v in built.objectives))
+        if slack_total(values) < 1e-6:
+            incumbent, best = values, hw.objective(values)
+            stats.first_from = "the person-by-person construction"
+        else:
+            constructed = values
+
     if use_lp and n_x:
         # Interior point with crossover: these LPs are very degenerate, and the IPM is
         # several times faster than the dual simplex on them (1.7 s against 9.8 s on
@@ -567,6 +624,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             watch.unsubscribe(foresight)
         hw.h.setOptionValue("solver", "choose")
         hw.h.setOptionValue("solve_relaxation", False)
+        if building is not None:
+            take_construction()
         if foresight.gave_up is not None:
             stats.lp_given_up = foresight.gave_up
             log.debug("LNS: LP relaxation given up after %.1f s: %s", foresight.gave_up, foresight.reason)
@@ -574,35 +633,40 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             lp_x = values[x_idx]
             stats.lp_seconds = time.perf_counter() - t0
             stats.lp_bound = lp_value
-            # RENS: keep what the LP already decided, search over what it left fractional.
-            # With the slacks open it always yields a roster, if one that still bends rules.
-            # It is cut out as a piece (the LP's decisions fixed, the fractional assignments free
-            # and set to 0 in the start), so HiGHS does not presolve the whole model for it: done
-            # on the whole model it found no roster in 60 s on benchmark instance 19 (1756 of 9728
-            # assignments fractional).  The piece carries the implied columns: without the flow's
-            # tight LP it is no easier than a neighbourhood of its size (instance 8: still one
-            # bend after 60 s).  The auxiliary columns it does not reach keep their LP values,
-            # which need not be integer: they are settled after it.
-            decided = (lp_x < 1e-6) | (lp_x > 1 - 1e-6)
-            open_slacks()
-            start = values.copy()
-            start[x_idx] = np.where(decided, np.round(lp_x), 0.0)
-            rens_limit = min(4 * sub_limit, max(lns_deadline - time.perf_counter(), 0.1))
-            piece = get_cutter(carry=True).piece(x_idx[~decided], start, hw.lower, cur_upper, cur_cost)
-            lp_rounding = start
-            watch = _RensWatch(patience=min(2 * sub_limit, rens_limit), stall=sub_limit)
-            status, values = hw.run_piece(piece, start, rens_limit, 0.0, watch=watch)
-            stats.rens_given_up = watch.gave_up
-            if values is not None:
-                values = settle_aux(values, rens_limit, carry=True)
-            obj = hw.objective(values) if values is not None else None
-            log.debug("LNS: LP relaxation in %.1f s, %d of %d assignments fractional; RENS %s%s, %s",
-                      stats.lp_seconds, int((~decided).sum()), n_x, status,
-                      f" (given up after {watch.gave_up:.1f} s: {watch.reason})" if watch.gave_up is not None else "",
-                      obj)
-            if values is not None:
-                incumbent, best = values, obj
-                stats.first_from = "RENS"
+            log.debug("LNS: LP relaxation %.1f in %.1f s", lp_value, stats.lp_seconds)
+            # RENS (below) only when the person-by-person construction left no roster without
+            # bends: it takes up to a minute on mid-sized models (instance 8: 2 189 after 50 s,
+            # where the construction and its passes take seconds).
+            if incumbent is None:
+                # RENS: keep what the LP already decided, search over what it left fractional.
+                # With the slacks open it always yields a roster, if one that still bends rules.
+                # It is cut out as a piece (the LP's decisions fixed, the fractional assignments free
+                # and set to 0 in the start), so HiGHS does not presolve the whole model for it: done
+                # on the whole model it found no roster in 60 s on benchmark instance 19 (1756 of 9728
+                # assignments fractional).  The piece carries the implied columns: without the flow's
+                # tight LP it is no easier than a neighbourhood of its size (instance 8: still one
+                # bend after 60 s).  The auxiliary columns it does not reach keep their LP values,
+                # which need not be integer: they are settled after it.
+                decided = (lp_x < 1e-6) | (lp_x > 1 - 1e-6)
+                open_slacks()
+                start = values.copy()
+                start[x_idx] = np.where(decided, np.round(lp_x), 0.0)
+                rens_limit = min(4 * sub_limit, max(lns_deadline - time.perf_counter(), 0.1))
+                piece = get_cutter(carry=True).piece(x_idx[~decided], start, hw.lower, cur_upper, cur_cost)
+                lp_rounding = start
+                watch = _RensWatch(patience=min(2 * sub_limit, rens_limit), stall=sub_limit)
+                status, values = hw.run_piece(piece, start, rens_limit, 0.0, watch=watch)
+                stats.rens_given_up = watch.gave_up
+                if values is not None:
+                    values = settle_aux(values, rens_limit, carry=True)
+                obj = hw.objective(values) if values is not None else None
+                log.debug("LNS: LP relaxation in %.1f s, %d of %d assignments fractional; RENS %s%s, %s",
+                          stats.lp_seconds, int((~decided).sum()), n_x, status,
+                          f" (given up after {watch.gave_up:.1f} s: {watch.reason})" if watch.gave_up is not None else "",
+                          obj)
+                if values is not None and (constructed is None or obj < hw.objective(constructed)):
+                    incumbent, best = values, obj
+                    stats.first_from = "RENS"
         else:
             log.debug("LNS: LP relaxation %s", status)
             # Branch and bound on a model whose LP relaxation alone does not solve in its share
@@ -613,6 +677,13 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             lp_failed = True
 
     # ---- a first roster -------------------------------------------------------------
+    if building is not None and stats.construct is None:  # no LP relaxation was solved
+        take_construction()
+    if incumbent is None and constructed is not None:
+        # The construction's roster bends rules, but less than anything RENS found: repair it.
+        open_slacks()
+        incumbent, best = constructed, hw.objective(constructed)
+        stats.first_from = "the person-by-person construction (with bends)"
     if incumbent is None and lp_rounding is not None:
         # The LP's decided assignments, the rest off, with its bends and other auxiliary
         # columns settled for it (the flow left out, so every person's is stale).

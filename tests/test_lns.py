@@ -36,7 +36,7 @@ def test_lns_repairs_an_empty_start_and_reaches_the_mip_optimum(mini):
     cfg = ssb_config(mini, time_limit=30)
     reference, _ = solve_instance(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
-    res = lns_solve(m, time_limit=30, seed=3, use_lp=False)
+    res = lns_solve(m, time_limit=30, seed=3, use_lp=False, construct=False)
     # Q must work exactly 3840 minutes, so the empty roster it starts from needs slacks...
     assert res.stats.first_objective >= m.elastic_cost
     # ...and the search gets rid of them and finds the optimum, proven.
@@ -187,7 +187,7 @@ def test_lns_repair_by_bends_alone_then_settles_the_costs(mini):
     cfg = ssb_config(mini, time_limit=30)
     reference, _ = solve_instance(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
-    res = lns_solve(m, time_limit=30, seed=5, use_lp=False, bends_only_repair=True)
+    res = lns_solve(m, time_limit=30, seed=5, use_lp=False, bends_only_repair=True, construct=False)
     assert res.stats.first_objective >= m.elastic_cost
     assert res.status == "optimal" and res.objective == pytest.approx(reference.objective)
     assert all((s.var.varValue or 0) < 1e-6 for s in m.slacks)
@@ -430,7 +430,7 @@ def test_without_a_rens_roster_the_search_starts_from_the_lps_rounding(mini, mon
     reference, _ = solve_instance(mini, time_limit=30)
     cfg = ssb_config(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
-    res = lns_solve(m, time_limit=30, seed=2)
+    res = lns_solve(m, time_limit=30, seed=2, construct=False)  # RENS runs only without a constructed roster
     assert res.stats.lp_bound is not None and res.stats.rens_given_up is not None
     assert res.stats.first_from == "the LP's rounding"
     # The rounding bends rules (the LP left assignments fractional, now off); the repair

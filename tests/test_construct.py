@@ -1,0 +1,117 @@
+"""The person-by-person first roster (roster/construct.py) and its place in the search."""
+
+from __future__ import annotations
+
+import numpy as np
+import pulp
+import pytest
+
+from roster.construct import PASS_GAIN, construct_by_person
+from roster.lns import lns_solve
+from roster.model import build
+from roster.ssb import parse_instance
+from roster.ssb_eval import evaluate
+from roster.ssb_model import roster_to_assignment, solve_instance, ssb_config, ssb_problem, ssb_rules
+from roster.model import extract_roster
+from test_ssb import MINI_TEXT
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return parse_instance(MINI_TEXT, source="mini.txt", name="mini")
+
+
+class Stub:
+    """A piece solver that sets the freed person's columns to the next value in ``plan`` and
+    records the calls; the objective is the sum of all values."""
+
+    def __init__(self, plan: dict[int, list[float | None]]):
+        self.plan = {k: list(v) for k, v in plan.items()}
+        self.calls: list[int] = []
+
+    def __call__(self, cols, values, limit):
+        person = int(cols[0])
+        self.calls.append(person)
+        nxt = self.plan[person].pop(0) if self.plan[person] else values[cols[0]]
+        if nxt is None:
+            return None
+        out = values.copy()
+        out[cols] = nxt
+        return out
+
+
+def people(n):
+    return [np.array([k]) for k in range(n)]
+
+
+def test_each_person_is_placed_in_turn_then_replaced_while_a_pass_pays():
+    # Everyone starts at 100; the first pass places them at 50 (objective 150), the next pass
+    # gains 30 of 150 (20 %, more than PASS_GAIN), the one after gains 1 (less): it stops there.
+    assert PASS_GAIN < 0.2
+    stub = Stub({0: [50, 30, 29], 1: [50, 50, 50], 2: [50, 40, 40]})
+    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(3), np.full(3, 100.0),
+                                        deadline=float("inf"), pass_deadline=float("inf"))
+    assert stats.placed == 3
+    assert stats.objectives == [150.0, 120.0, 119.0]
+    assert stub.calls == [0, 1, 2] * 3
+    assert list(values) == [29.0, 50.0, 40.0]
+
+
+def test_a_replacing_pass_keeps_a_person_whose_new_place_costs_more():
+    stub = Stub({0: [50, 70], 1: [50, 10]})
+    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(2), np.full(2, 100.0),
+                                        deadline=float("inf"), pass_deadline=float("inf"))
+    assert list(values) == [50.0, 10.0]
+    assert stats.objectives[:2] == [100.0, 60.0]
+
+
+def test_without_everyone_placed_there_are_no_replacing_passes():
+    stub = Stub({0: [50], 1: [None], 2: [50]})
+    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(3), np.full(3, 100.0),
+                                        deadline=float("inf"), pass_deadline=float("inf"))
+    assert stats.placed == 2 and stats.objectives == [200.0]
+    assert list(values) == [50.0, 100.0, 50.0]  # the person without a piece stays as in the start
+    assert stub.calls == [0, 1, 2]
+
+
+def test_the_construction_stops_at_its_deadline():
+    stub = Stub({0: [50], 1: [50]})
+    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(2), np.full(2, 100.0),
+                                        deadline=0.0, pass_deadline=0.0)
+    assert stub.calls == [] and stats.placed == 0 and list(values) == [100.0, 100.0]
+
+
+def test_the_search_starts_from_the_constructed_roster_without_bends(mini):
+    cfg = ssb_config(mini, time_limit=30)
+    reference, _ = solve_instance(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=30, seed=3, use_lp=False)
+    assert res.stats.first_from == "the person-by-person construction"
+    assert res.stats.construct.placed == 2
+    # Q must work exactly 3840 minutes: the empty roster bends that, the constructed one does not.
+    assert res.stats.first_objective < m.elastic_cost
+    assert res.status == "optimal" and res.objective == pytest.approx(reference.objective)
+    assert pulp.value(m.prob.objective) == pytest.approx(res.objective)
+    ev = evaluate(mini, roster_to_assignment(extract_roster(m)))
+    assert ev.feasible and ev.objective == pytest.approx(res.objective)
+
+
+@pytest.mark.parametrize("construct", [True, False])
+def test_with_a_constructed_roster_rens_is_not_run(mini, monkeypatch, construct):
+    import roster.lns as lns
+
+    watches = []
+
+    class Counted(lns._RensWatch):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            watches.append(self)
+
+    monkeypatch.setattr(lns, "_RensWatch", Counted)
+    cfg = ssb_config(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=30, seed=3, construct=construct)
+    assert res.stats.lp_bound is not None  # the LP relaxation is still solved (bound, guidance)
+    assert len(watches) == (0 if construct else 1)
+    assert res.stats.first_from == ("the person-by-person construction" if construct else "RENS")
+    assert res.status == "optimal"
