@@ -394,8 +394,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     there); None tries a model of up to 1000 assignments whole, else a tenth of it (at
     least 150, at most ``START_SIZE_CAP``).
 
-    ``construct``: build the first roster person by person (:mod:`roster.construct`) before
-    the LP relaxation; RENS from the LP then runs only when that roster still bends rules.
+    ``construct``: build the first roster person by person (:mod:`roster.construct`), in a
+    thread beside the LP relaxation; RENS from the LP then runs only when that roster still
+    bends rules.
 
     ``workers``: improving pieces solved side by side, each with one HiGHS thread (None:
     ``threads``).  On benchmark-sized models the search is bound by how many pieces it solves
@@ -624,6 +625,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             watch.unsubscribe(foresight)
         hw.h.setOptionValue("solver", "choose")
         hw.h.setOptionValue("solve_relaxation", False)
+        lp_ended = time.perf_counter()
         if building is not None:
             take_construction()
         if foresight.gave_up is not None:
@@ -631,7 +633,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             log.debug("LNS: LP relaxation given up after %.1f s: %s", foresight.gave_up, foresight.reason)
         if status == "Optimal" and values is not None:
             lp_x = values[x_idx]
-            stats.lp_seconds = time.perf_counter() - t0
+            stats.lp_seconds = lp_ended - t0
             stats.lp_bound = lp_value
             log.debug("LNS: LP relaxation %.1f in %.1f s", lp_value, stats.lp_seconds)
             # RENS (below) only when the person-by-person construction left no roster without
