@@ -679,10 +679,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             lp_failed = True
 
     # ---- a first roster -------------------------------------------------------------
-    if building is not None and stats.construct is None:  # no LP relaxation was solved
+    if building is not None and stats.construct is None:  # no LP relaxation was tried (use_lp off)
         take_construction()
     if incumbent is None and constructed is not None:
-        # The construction's roster bends rules, but less than anything RENS found: repair it.
+        # The construction's roster bends rules, and RENS found nothing better (or did not run): repair it.
         open_slacks()
         incumbent, best = constructed, hw.objective(constructed)
         stats.first_from = "the person-by-person construction (with bends)"
