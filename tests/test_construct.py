@@ -8,11 +8,10 @@ import pytest
 
 from roster.construct import PASS_GAIN, construct_by_person
 from roster.lns import lns_solve
-from roster.model import build
+from roster.model import build, extract_roster
 from roster.ssb import parse_instance
 from roster.ssb_eval import evaluate
 from roster.ssb_model import roster_to_assignment, solve_instance, ssb_config, ssb_problem, ssb_rules
-from roster.model import extract_roster
 from test_ssb import MINI_TEXT
 
 
