@@ -75,8 +75,9 @@ def construct_by_person(solve_piece: Callable[[np.ndarray, np.ndarray, float], n
             if time.perf_counter() >= pass_deadline:
                 break
             found = solve_piece(cols, values, min(piece_limit, pass_deadline - time.perf_counter()))
-            if found is not None and objective(found) <= current + 1e-9:
-                values, current = found, objective(found)
+            cost = objective(found) if found is not None else float("inf")
+            if cost <= current + 1e-9:
+                values, current = found, cost
         stats.objectives.append(current)
         took = time.perf_counter() - started
         if before - current < PASS_GAIN * abs(before) or time.perf_counter() + took > pass_deadline:

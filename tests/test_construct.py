@@ -114,3 +114,18 @@ def test_with_a_constructed_roster_rens_is_not_run(mini, monkeypatch, construct)
     assert len(watches) == (0 if construct else 1)
     assert res.stats.first_from == ("the person-by-person construction" if construct else "RENS")
     assert res.status == "optimal"
+
+
+def test_a_person_whose_own_rules_cannot_hold_is_placed_with_bends(mini):
+    # Q must work 20 000 minutes in 14 days of 480-minute shifts: no roster of Q keeps that,
+    # so Q's piece finds nothing with the rules hard and is solved again with the slacks open.
+    text = MINI_TEXT.replace("Q,E=14|L=0,3840,3840,5,2,3,0", "Q,E=14|L=0,20000,20000,5,2,3,0")
+    assert text != MINI_TEXT
+    inst = parse_instance(text, source="impossible.txt", name="impossible")
+    cfg = ssb_config(inst, time_limit=4)
+    m = build(ssb_problem(inst, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=4, seed=3, use_lp=False)
+    assert res.stats.construct.placed == 2
+    assert res.stats.first_from == "the person-by-person construction (with bends)"
+    assert res.stats.first_objective >= m.elastic_cost
+    assert res.objective is None  # the bends cannot be repaired: no roster keeps every rule
