@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import logging
 import math
+import threading
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -572,16 +573,28 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             return None
 
         search_time = max(lns_deadline - time.perf_counter(), 0.0)
+        piece_limit = float(min(2.0, max(0.2, 0.25 * search_time / len(staff_ids))))
+
+        def merge_person(current: np.ndarray, cols: np.ndarray, found: np.ndarray) -> np.ndarray | None:
+            # A person placed beside another, carried over to the roster the other changed
+            # (slacks open, as in the person's own piece).
+            return _rebase(hw, person_cutter, x_idx, current, cols, found, open_upper, hw.cost,
+                           max(piece_limit, 1.0))
+
+        # Once the LP relaxation is over (solved or given up) its core places people too.
+        spare_core = threading.Event()
         builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="lns-construct")
         building = builder.submit(
             construct_by_person, solve_person, hw.objective,
             [by_staff[k] for k in rng.permutation(len(staff_ids))], np.zeros(len(hw.lower)),
             deadline=time.perf_counter() + 0.5 * search_time, pass_deadline=time.perf_counter() + 0.3 * search_time,
-            piece_limit=float(min(2.0, max(0.2, 0.25 * search_time / len(staff_ids)))))
+            piece_limit=piece_limit, merge=merge_person if workers > 1 else None,
+            second_worker=spare_core if workers > 1 else None)
 
     def take_construction() -> None:
         """Wait for the construction; its roster becomes the incumbent when it bends no rule."""
         nonlocal incumbent, best, constructed
+        spare_core.set()
         values, built = building.result()
         builder.shutdown()
         open_slacks()
@@ -590,8 +603,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         stale_people[:] = True  # the pieces left the implied columns out
         close_slacks()
         stats.construct = built
-        log.debug("LNS: built person by person in %.1f s (%d of %d placed), %s", built.seconds, built.placed,
-                  len(staff_ids), " -> ".join(f"{v:.0f}" for v in built.objectives))
+        log.debug("LNS: built person by person in %.1f s (%d of %d placed, %d pieces carried over, %d did not fit), %s",
+                  built.seconds, built.placed, len(staff_ids), built.merged, built.unfit,
+                  " -> ".join(f"{v:.0f}" for v in built.objectives))
         if slack_total(values) < 1e-6:
             incumbent, best = values, hw.objective(values)
             stats.first_from = "the person-by-person construction"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pulp
 import pytest
@@ -78,6 +81,75 @@ def test_the_construction_stops_at_its_deadline():
     values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(2), np.full(2, 100.0),
                                         deadline=0.0, pass_deadline=0.0)
     assert stub.calls == [] and stats.placed == 0 and list(values) == [100.0, 100.0]
+
+
+class SlowStub(Stub):
+    """A Stub whose pieces take ``delay`` seconds (or ``delay[person]``), so that two are
+    solved at the same time."""
+
+    def __init__(self, plan, delay=0.05):
+        super().__init__(plan)
+        self.delay = delay
+
+    def __call__(self, cols, values, limit):
+        time.sleep(self.delay[int(cols[0])] if isinstance(self.delay, dict) else self.delay)
+        return super().__call__(cols, values, limit)
+
+
+def carry_over(fits=lambda cols: True):
+    """A merge that puts the piece's columns into the current roster (None where ``fits`` says no)."""
+    calls = []
+
+    def merge(current, cols, found):
+        calls.append(int(cols[0]))
+        if not fits(cols):
+            return None
+        out = current.copy()
+        out[cols] = found[cols]
+        return out
+
+    merge.calls = calls
+    return merge
+
+
+def test_with_a_second_worker_two_people_are_placed_at_a_time_and_carried_over():
+    stub = SlowStub({k: [50, 50] for k in range(4)})
+    merge = carry_over()
+    spare = threading.Event()
+    spare.set()
+    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(4), np.full(4, 100.0),
+                                        deadline=float("inf"), pass_deadline=float("inf"), merge=merge,
+                                        second_worker=spare)
+    assert stats.placed == 4 and list(values) == [50.0] * 4
+    # Of each two pieces solved side by side, the one landing second was cut from the older
+    # roster: it is carried over (the first pass and one re-placing pass, which gains nothing).
+    assert stats.merged >= 2 and stats.unfit == 0
+    assert stats.objectives == [200.0, 200.0]
+
+
+def test_a_piece_that_does_not_fit_the_newer_roster_is_solved_again_from_it():
+    # Person 1 lands after person 0 and never fits a roster changed beside it: it is solved
+    # again from the newer roster (alone then, so it fits); the plan gives it 40 that time.
+    stub = SlowStub({0: [50], 1: [60, 40]}, delay={0: 0.01, 1: 0.2})
+    merge = carry_over(fits=lambda cols: int(cols[0]) != 1)
+    spare = threading.Event()
+    spare.set()
+    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(2), np.full(2, 100.0),
+                                        deadline=float("inf"), pass_deadline=0.0, merge=merge, second_worker=spare)
+    assert stats.placed == 2
+    assert stats.merged == 1 and stats.unfit == 1
+    assert stub.calls == [0, 1, 1]
+    assert list(values) == [50.0, 40.0]
+
+
+def test_until_the_second_worker_is_released_people_are_placed_one_at_a_time():
+    stub = SlowStub({k: [50] for k in range(3)}, delay=0.01)
+    merge = carry_over()
+    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(3), np.full(3, 100.0),
+                                        deadline=float("inf"), pass_deadline=0.0, merge=merge,
+                                        second_worker=threading.Event())
+    assert stub.calls == [0, 1, 2] and merge.calls == [] and stats.merged == 0
+    assert list(values) == [50.0] * 3
 
 
 def test_the_search_starts_from_the_constructed_roster_without_bends(mini):
