@@ -181,6 +181,28 @@ def test_day_windows_are_drawn_towards_where_the_roster_pays():
     assert len(set(flat)) > 10  # nothing paid: uniform
 
 
+def test_a_day_window_leaves_out_the_people_of_a_piece_being_solved():
+    import numpy as np
+
+    from roster.lns import _day_window
+
+    # 6 people x 10 days, one assignment column each (person-major).
+    staff_codes = np.repeat(np.arange(6), 10)
+    days = np.tile(np.arange(10), 6)
+    flat = np.zeros(10)
+    busy = np.zeros(6, dtype=bool)
+    busy[[1, 4]] = True
+    free = _day_window(np.random.default_rng(0), days, staff_codes, busy, 12, flat)
+    assert not free[np.isin(staff_codes, [1, 4])].any()
+    # 12 columns among the 4 people left: a window of 3 days for each of them.
+    assert set(np.unique(staff_codes[free])) == {0, 2, 3, 5}
+    assert len(np.unique(days[free])) == 3 and free.sum() == 12
+    # Most people busy (another day window in flight): the window is everyone's.
+    busy[:4] = True
+    free = _day_window(np.random.default_rng(0), days, staff_codes, busy, 12, flat)
+    assert set(np.unique(staff_codes[free])) == set(range(6)) and len(np.unique(days[free])) == 2
+
+
 def test_lns_repair_by_bends_alone_then_settles_the_costs(mini):
     """The repair used when the LP relaxation does not solve: minimise the bends only, then
     price the roster (its cover shortfalls are settled once) and improve it to the optimum."""
