@@ -49,7 +49,7 @@ class ConstructStats:
     placed: int = 0  # people whose piece returned a roster in the first pass
     objectives: list[float] = field(default_factory=list)  # after the first pass, then after each re-placing pass
     merged: int = 0  # pieces solved beside another and carried over to the roster it had changed
-    unfit: int = 0  # such pieces that did not fit it (solved again, or dropped if they had been already)
+    unfit: int = 0  # such pieces that did not fit that roster (solved again, or dropped if they had been already)
 
 
 def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray], float],
@@ -63,8 +63,9 @@ def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray
 
     ``solve_piece(columns, values, time_limit)`` solves the piece freeing ``columns`` from
     ``values`` and returns the full model's values with the piece's result, or None when it
-    found nothing.  People the first pass could not place (no time left, or no roster found
-    for them) stay as they were in ``start``; the caller repairs whatever still bends.
+    found nothing.  People the first pass could not place (no time left, no roster found for
+    them, or twice a roster that did not fit: see below) stay as they were in ``start``, and
+    then there are no re-placing passes; the caller repairs whatever still bends.
 
     Two people at a time, once ``second_worker`` is set (the caller has a core to spare:
     the construction runs beside the LP relaxation, and on large models that is given up
@@ -114,12 +115,12 @@ def _sweep(solve_piece: SolvePiece, merge: Merge | None, objective: Callable[[np
         nonlocal values, current, found_count
         if found is not None and base is not values:
             found = merge(values, cols, found)
-            stats.merged += 1
             if found is None:
                 stats.unfit += 1
                 if not again:
                     queue.appendleft((cols, True))
                 return
+            stats.merged += 1
         if found is None:
             return
         found_count += 1
