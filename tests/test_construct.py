@@ -201,3 +201,29 @@ def test_a_person_whose_own_rules_cannot_hold_is_placed_with_bends(mini):
     assert res.stats.first_from == "the person-by-person construction (with bends)"
     assert res.stats.first_objective >= m.elastic_cost
     assert res.objective is None  # the bends cannot be repaired: no roster keeps every rule
+
+
+def test_a_person_whose_hard_piece_finds_nothing_gets_a_roster_keeping_their_rules(mini, monkeypatch):
+    # As on instance 24, where every person's piece with the rules hard timed out: the
+    # fallback (slacks open, the bends alone minimised) must still give each person a roster
+    # that keeps their rules, so the construction's roster needs no repair.
+    import roster.lns as lns
+    from roster.construct import PERSON_GAP
+
+    real = lns._Highs.run_piece
+    fallbacks = []
+
+    def hard_pieces_time_out(self, piece, start, time_limit, gap, abs_gap=1e-6, watch=None, threads=None):
+        if gap == PERSON_GAP:
+            return "Time limit reached", None
+        if threads == 1 and gap == 0.0 and abs_gap == 0.5:
+            fallbacks.append(piece)
+        return real(self, piece, start, time_limit, gap, abs_gap, watch, threads)
+
+    monkeypatch.setattr(lns._Highs, "run_piece", hard_pieces_time_out)
+    cfg = ssb_config(mini, time_limit=10)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=10, seed=3, use_lp=False)
+    assert res.stats.construct.placed == 2 and len(fallbacks) >= 2
+    assert res.stats.first_from == "the person-by-person construction"  # no bends to repair
+    assert res.stats.first_objective < m.elastic_cost
