@@ -76,7 +76,8 @@ def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray
     again from the newer roster if that returns None.  Without ``merge`` one at a time."""
     t0 = time.perf_counter()
     stats = ConstructStats()
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="construct") if merge and second_worker else None
+    pool = (ThreadPoolExecutor(max_workers=2, thread_name_prefix="construct")
+            if merge is not None and second_worker is not None else None)
     try:
         values, placed, _ = _sweep(solve_piece, merge, objective, people, start, None, until=deadline,
                                    piece_limit=piece_limit, pool=pool, second_worker=second_worker, stats=stats)
