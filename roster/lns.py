@@ -458,6 +458,11 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     def slack_total(values: np.ndarray) -> float:
         return float(values[slack_idx].sum()) if len(slack_idx) else 0.0
 
+    # The objective of a search for fewer bends alone: 1 per unit of slack, every other cost 0
+    # (the repair's, when it minimises the bends alone, and a person's fallback piece).
+    bends_cost = np.zeros(len(hw.cost))
+    bends_cost[slack_idx] = 1.0
+
     # ---- the LP relaxation: a guide for the first roster and for the neighbourhoods ----------
     lp_x: np.ndarray | None = None
     lp_rounding: np.ndarray | None = None  # the LP's decided assignments, the rest off
@@ -588,8 +593,6 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         # way bent rules by 141 521 units, which the repair took 127 s of the search to mend.
         # A roster that keeps the person's rules, even one blind to cover, is a start the next
         # pass (rules hard again) can improve.
-        bends_cost = np.zeros(len(hw.cost))
-        bends_cost[slack_idx] = 1.0
 
         def solve_person(cols: np.ndarray, values: np.ndarray, limit: float) -> np.ndarray | None:
             # The person's own rules hard first: with the slacks open, a piece that hits its
@@ -782,8 +785,6 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     # time, the repair minimises the bends alone -- each person's rules are then
     # independent of everyone else's and sub-MIPs stop as soon as the bends are least --
     # and the roster's cover shortfalls and the like are settled once afterwards.
-    repair_cost = np.zeros(len(hw.cost))
-    repair_cost[slack_idx] = 1.0
     bends_only = False
     repair_started = time.perf_counter()
     repair_patience = 0.2 * max(lns_deadline - repair_started, 0.0)
@@ -801,8 +802,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     def repair_by_bends_only() -> None:
         nonlocal bends_only, cur_cost
         bends_only = True
-        cur_cost = repair_cost
-        hw.set_costs(repair_cost)
+        cur_cost = bends_cost
+        hw.set_costs(bends_cost)
 
     if slacks_open and (lp_failed if bends_only_repair is None else bends_only_repair):
         repair_by_bends_only()
