@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pulp
 import pytest
 
 from cities import person, small_config
-from roster.lns import lns_solve
+from roster.lns import lns_solve, objective_step, round_bound_up
 from roster.model import build, solve_model
 from rule_helpers import cfg_with, check, make_problem, requirements, solve
 from roster.ssb import parse_instance
@@ -578,3 +579,38 @@ def test_pieces_are_solved_without_highs_restart(mini, monkeypatch):
     # The whole model keeps HiGHS's default; every cut-out piece has the restart off (an
     # option HiGHS did not know would be left at its default, True, without an error).
     assert seen.count(False) >= res.stats.sub_solves
+
+
+def test_the_objective_step_needs_integer_costs_on_integer_columns():
+    import highspy
+
+    integer, continuous = highspy.HighsVarType.kInteger, highspy.HighsVarType.kContinuous
+    cost = np.array([0.0, 100.0, 4.0, 1e6, 6.0])
+    kinds = [continuous, integer, integer, continuous, integer]
+    slacks = np.array([3])  # costed and continuous, but a finished roster leaves it at 0
+    assert objective_step(cost, kinds, 0.0, slacks) == 2.0
+    assert objective_step(cost, kinds, 0.0, np.array([], dtype=np.int64)) is None
+    assert objective_step(cost + np.array([0, 0, 0.5, 0, 0]), kinds, 0.0, slacks) is None
+    assert objective_step(cost, [integer, continuous, integer, continuous, integer], 0.0, slacks) is None
+    assert objective_step(cost, [], 0.0, slacks) is None  # a pure LP
+
+
+def test_a_bound_is_raised_to_the_next_value_the_objective_can_take():
+    assert round_bound_up(4039.2, 1.0, 0.0) == 4040.0
+    assert round_bound_up(4040.0000001, 1.0, 0.0) == 4040.0  # the LP's round-off is not a step
+    assert round_bound_up(11.0, 2.0, 3.0) == 11.0
+    assert round_bound_up(11.5, 2.0, 3.0) == 13.0
+
+
+def test_a_roster_at_the_lp_bound_ends_the_search_as_proven():
+    """The six-person fortnight's LP relaxation is worth its optimum (1): the search stops
+    at the first roster of 1 with the proof from the LP, instead of solving the whole model."""
+    inst = parse_instance(_six_people_text(), source="six.txt", name="six")
+    cfg = ssb_config(inst, time_limit=30)
+    reference, _ = solve_instance(inst, time_limit=30)
+    m = build(ssb_problem(inst, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=30, seed=5, start_size=20)
+    assert res.stats.lp_bound == pytest.approx(reference.objective)
+    assert res.status == "optimal" and res.stats.proven_by == "the LP relaxation"
+    assert res.objective == pytest.approx(reference.objective) and res.bound == pytest.approx(res.objective)
+    assert pulp.value(m.prob.objective) == pytest.approx(res.objective)
