@@ -2,6 +2,7 @@
 
     python benchmarks/shift_scheduling.py --instances DIR [--only 1-8] [--time-limit 600]
         [--solver highs|cbc] [--strategy lns|mip] [--threads 2] [--jobs 1] [--out results.csv]
+        [--trace DIR]
 
 Each instance is mapped by :mod:`roster.ssb_model` onto Problem + Config + the
 rule list, solved with :func:`roster.model.solve` and the returned roster is
@@ -14,6 +15,10 @@ instance runs in its own child process, ``--jobs`` at a time (``--jobs 2
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss`` read in the child at its end:
 Python, pandas, PuLP and the in-process HiGHS together; a CBC run's separate
 solver process is *not* included).  Rows are appended as instances finish.
+
+``--trace DIR`` writes each instance's solver log at debug level (what the search
+did, piece by piece, with milliseconds since the child started) to
+``DIR/instanceN.log``; it names rules and counts, never staff.
 
 Columns: instance, status, objective (evaluator), bound (solver's best bound,
 HiGHS only), best_known, gap_to_best ((objective - best_known) / best_known),
@@ -61,7 +66,15 @@ def parse_only(text: str | None) -> list[int]:
     return out
 
 
-def _child(path: str, solver: str, time_limit: float, strategy: str, threads: int, queue) -> None:
+def _child(path: str, solver: str, time_limit: float, strategy: str, threads: int, queue, trace: str | None = None) -> None:
+    if trace is not None:
+        import logging
+
+        handler = logging.FileHandler(trace, mode="w", encoding="utf-8")
+        handler.setFormatter(logging.Formatter("%(relativeCreated)8.0f %(message)s"))
+        logger = logging.getLogger("roster")
+        logger.setLevel(logging.DEBUG)
+        logger.addHandler(handler)
     try:
         from roster.ssb import read_instance
         from roster.ssb_eval import evaluate
@@ -87,10 +100,12 @@ def _child(path: str, solver: str, time_limit: float, strategy: str, threads: in
     queue.put(out)
 
 
-def run_one(path: Path, solver: str, time_limit: float, hard_timeout: float, strategy: str = "lns", threads: int = 2) -> dict:
+def run_one(path: Path, solver: str, time_limit: float, hard_timeout: float, strategy: str = "lns", threads: int = 2,
+            trace: Path | None = None) -> dict:
     ctx = mp.get_context("spawn")
     q = ctx.Queue()
-    p = ctx.Process(target=_child, args=(str(path), solver, time_limit, strategy, threads, q))
+    p = ctx.Process(target=_child, args=(str(path), solver, time_limit, strategy, threads, q,
+                                         None if trace is None else str(trace)))
     t0 = time.perf_counter()
     p.start()
     try:
@@ -113,11 +128,14 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=1, help="instances solved at the same time")
     ap.add_argument("--out", type=Path, default=Path("results.csv"))
     ap.add_argument("--append", action="store_true", help="append to --out instead of overwriting it")
+    ap.add_argument("--trace", type=Path, default=None, help="directory for each instance's debug log (instanceN.log)")
     args = ap.parse_args(argv)
 
     from roster.ssb import load_best_known
 
     best = load_best_known(args.instances / "best_known.csv")
+    if args.trace is not None:
+        args.trace.mkdir(parents=True, exist_ok=True)
     new = not (args.append and args.out.exists())
     with args.out.open("w" if new else "a", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)
@@ -129,7 +147,8 @@ def main(argv=None) -> int:
 
         def one(n: int) -> None:
             path = args.instances / f"Instance{n}.txt"
-            r = run_one(path, args.solver, args.time_limit, args.time_limit * 3 + 900, strategy, args.threads)
+            trace = None if args.trace is None else args.trace / f"instance{n}.log"
+            r = run_one(path, args.solver, args.time_limit, args.time_limit * 3 + 900, strategy, args.threads, trace)
             bk = best[n].best_known
             obj = r.get("objective")
             mip = r.get("mip_objective")

@@ -1202,7 +1202,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             proven = True
             stats.proven_by = "the bound, rounded up to the objective's step"
     log.info("LNS: %d sub-solves (%d at a time, %d rebased), %d improvements, first roster %.1f at %.1f s, "
-             "%.1f after search (%.1f s), final %.1f",
+             "%.1f after search (%.1f s), final %.1f%s",
              stats.sub_solves, workers, stats.rebased, stats.improvements, stats.first_objective or float("nan"),
-             stats.first_seconds or float("nan"), stats.lns_objective or float("nan"), stats.lns_seconds, best)
+             stats.first_seconds or float("nan"), stats.lns_objective or float("nan"), stats.lns_seconds, best,
+             f", proven optimal by {stats.proven_by}" if proven else "")
     return LnsResult("optimal" if proven else "feasible", best, bound, seconds, stats)
