@@ -21,8 +21,9 @@ counting), the search starts from the LP's rounding or the empty roster, and
 the slacks close as soon as the incumbent needs none -- so a first roster
 exists even when HiGHS's own heuristics find none.  Since session 13 the first
 roster is normally built person by person (:mod:`roster.construct`), each person
-placed where the roster still lacks cover, while the LP relaxation is solved; the
-LP's rounding, RENS and the repair remain for when that roster still bends rules.
+placed where the roster still lacks cover, while the LP relaxation is solved; when
+the LP solves in time, RENS from it runs too (since session 15) and the better roster is
+the start; the LP's rounding and the repair remain for when neither is free of bends.
 
 The search spends ``lns_share`` of the time limit; the rest goes to one solve of
 the whole model, started from the best roster found, which both improves it
@@ -88,6 +89,7 @@ class LnsStats:
     lp_bound: float | None = None  # the LP relaxation's value: a lower bound on the optimum
     lp_given_up: float | None = None  # seconds after which the LP was foreseen to miss its cap
     rens_given_up: float | None = None  # seconds after which RENS was stopped (no roster, or no better one)
+    rens_objective: float | None = None  # RENS's roster's objective (bends priced in), when it ran and found one
     first_from: str = ""  # where the first roster came from: RENS, the LP's rounding, the empty roster, the whole model
     sub_solves: int = 0
     carried: int = 0  # improving pieces that carried the implied columns
@@ -431,7 +433,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
               lns_share: float = 0.9, sub_time_limit: float | None = None, use_lp: bool = True,
               lp_share: float = 0.1, bends_only_repair: bool | None = None,
               flow_in_pieces: bool | None = None, start_size: float | None = None,
-              workers: int | None = None, construct: bool = True) -> LnsResult:
+              workers: int | None = None, construct: bool = True,
+              rens_beside_construction: bool = True) -> LnsResult:
     """Fix-and-optimise search on the built model ``m``; writes the best roster into the PuLP variables.
 
     ``bends_only_repair``: while hard rules still bend, minimise the bends alone (True) or
@@ -448,8 +451,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     least 150, at most ``START_SIZE_CAP``).
 
     ``construct``: build the first roster person by person (:mod:`roster.construct`), in a
-    thread beside the LP relaxation; RENS from the LP then runs only when that roster still
-    bends rules.
+    thread beside the LP relaxation.  ``rens_beside_construction``: when the LP relaxation
+    solves, RENS from it runs too and the better roster is the start (else RENS runs only
+    when the constructed roster still bends rules).
 
     ``workers``: improving pieces solved side by side, each with one HiGHS thread (None:
     ``threads``).  On benchmark-sized models the search is bound by how many pieces it solves
@@ -722,10 +726,15 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             if step is not None:
                 lp_floor = round_bound_up(lp_value, step, hw.offset)
             log.debug("LNS: LP relaxation %.1f in %.1f s", lp_value, stats.lp_seconds)
-            # RENS (below) only when the person-by-person construction left no roster without
-            # bends: it takes up to a minute on mid-sized models (instance 8: 2 189 after 50 s,
-            # where the construction and its passes take seconds).
-            if incumbent is None:
+            # RENS (below) even when the person-by-person construction left a roster without
+            # bends (unless ``rens_beside_construction`` is off), and the better of the two is
+            # the start.  RENS takes up to a minute on mid-sized models, where the construction
+            # takes seconds, but its roster follows the LP and the search from it ends lower
+            # where the LP solves: instance 8 from the construction (3 987) ended at 1 443 twice,
+            # from RENS (2 189 after 57 s) at 1 311 (and 1 312-1 415 in sessions 3-12); 16, 18
+            # and 19 ended behind their RENS-era results when the construction came in (session
+            # 13: 3 435, 4 999 and 4 042 against 3 329, 4 943 and 3 593; single runs).
+            if incumbent is None or rens_beside_construction:
                 # RENS: keep what the LP already decided, search over what it left fractional.
                 # With the slacks open it always yields a roster, if one that still bends rules.
                 # It is cut out as a piece (the LP's decisions fixed, the fractional assignments free
@@ -748,12 +757,14 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 if values is not None:
                     values = settle_aux(values, rens_limit, carry=True)
                 obj = hw.objective(values) if values is not None else None
+                stats.rens_objective = obj
                 log.debug("LNS: LP relaxation in %.1f s, %d of %d assignments fractional; RENS %s%s, %s",
                           stats.lp_seconds, int((~decided).sum()), n_x, status,
                           f" (given up after {watch.gave_up:.1f} s: {watch.reason})" if watch.gave_up is not None else "",
                           obj)
-                if values is not None and (constructed is None or obj < hw.objective(constructed)):
-                    incumbent, best = values, obj
+                rival = incumbent if incumbent is not None else constructed
+                if values is not None and (rival is None or obj < hw.objective(rival)):
+                    incumbent, best, constructed = values, obj, None
                     stats.first_from = "RENS"
         else:
             log.debug("LNS: LP relaxation %s", status)

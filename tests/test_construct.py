@@ -167,8 +167,8 @@ def test_the_search_starts_from_the_constructed_roster_without_bends(mini):
     assert ev.feasible and ev.objective == pytest.approx(res.objective)
 
 
-@pytest.mark.parametrize("construct", [True, False])
-def test_with_a_constructed_roster_rens_is_not_run(mini, monkeypatch, construct):
+@pytest.mark.parametrize("construct, beside", [(True, False), (False, True), (True, True)])
+def test_rens_runs_beside_the_construction_unless_told_not_to(mini, monkeypatch, construct, beside):
     import roster.lns as lns
 
     watches = []
@@ -181,10 +181,37 @@ def test_with_a_constructed_roster_rens_is_not_run(mini, monkeypatch, construct)
     monkeypatch.setattr(lns, "_RensWatch", Counted)
     cfg = ssb_config(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
-    res = lns_solve(m, time_limit=30, seed=3, construct=construct)
+    res = lns_solve(m, time_limit=30, seed=3, construct=construct, rens_beside_construction=beside)
     assert res.stats.lp_bound is not None  # the LP relaxation is still solved (bound, guidance)
-    assert len(watches) == (0 if construct else 1)
-    assert res.stats.first_from == ("the person-by-person construction" if construct else "RENS")
+    assert len(watches) == (1 if beside or not construct else 0)
+    if construct and beside:
+        # Both ran: the start is the better of the two rosters.
+        built = res.stats.construct.objectives[-1]
+        assert res.stats.rens_objective is not None
+        assert res.stats.first_objective == pytest.approx(min(built, res.stats.rens_objective))
+        assert res.stats.first_from == ("RENS" if res.stats.rens_objective < built - 1e-6
+                                        else "the person-by-person construction")
+    else:
+        assert res.stats.first_from == ("the person-by-person construction" if construct else "RENS")
+    assert res.status == "optimal"
+
+
+def test_a_constructed_roster_stays_the_start_when_rens_finds_nothing(mini, monkeypatch):
+    import roster.lns as lns
+
+    class GiveUpAtOnce(lns._RensWatch):
+        def __call__(self, event):
+            if self.gave_up is None:
+                self.gave_up = float(event.data_out.running_time)
+            event.interrupt()
+
+    monkeypatch.setattr(lns, "_RensWatch", GiveUpAtOnce)
+    cfg = ssb_config(mini, time_limit=30)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=30, seed=3)
+    assert res.stats.rens_given_up is not None and res.stats.rens_objective is None
+    assert res.stats.first_from == "the person-by-person construction"
+    assert res.stats.first_objective < m.elastic_cost  # no bends: the slacks RENS opened are closed again
     assert res.status == "optimal"
 
 
