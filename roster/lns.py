@@ -729,11 +729,12 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             # RENS (below) even when the person-by-person construction left a roster without
             # bends (unless ``rens_beside_construction`` is off), and the better of the two is
             # the start.  RENS takes up to a minute on mid-sized models, where the construction
-            # takes seconds, but its roster follows the LP and the search from it ends lower
-            # where the LP solves: instance 8 from the construction (3 987) ended at 1 443 twice,
-            # from RENS (2 189 after 57 s) at 1 311 (and 1 312-1 415 in sessions 3-12); 16, 18
-            # and 19 ended behind their RENS-era results when the construction came in (session
-            # 13: 3 435, 4 999 and 4 042 against 3 329, 4 943 and 3 593; single runs).
+            # takes seconds, but its roster follows the LP, and where the LP solves the search
+            # from it may end lower: instance 8 from the construction (3 987 after 3 s) ended at
+            # 1 443 and 1 332 (two runs, seed 7), from RENS (2 189 after 57 s) at 1 311 (and
+            # 1 312-1 415 in sessions 3-12); 16, 18 and 19 ended behind their RENS-era results
+            # when the construction came in (session 13: 3 435, 4 999 and 4 042 against 3 329,
+            # 4 943 and 3 593).  Single runs, within the spread of earlier sessions: weak evidence.
             if incumbent is None or rens_beside_construction:
                 # RENS: keep what the LP already decided, search over what it left fractional.
                 # With the slacks open it always yields a roster, if one that still bends rules.
