@@ -358,7 +358,8 @@ def _widen_on_stall(targets: dict[str, float], stale: int, level: int, n_x: int)
 
 
 def _rebase(hw: _Highs, cutter: SubMip, x_idx: np.ndarray, incumbent: np.ndarray, free: np.ndarray,
-            values: np.ndarray, upper: np.ndarray, cost: np.ndarray, limit: float) -> np.ndarray | None:
+            values: np.ndarray, upper: np.ndarray, cost: np.ndarray, limit: float,
+            base: np.ndarray | None = None) -> np.ndarray | None:
     """A piece's roster (``values``, solved from an older incumbent) carried over to
     ``incumbent``, which other pieces solved beside it have moved on: its ``free`` assignments
     put into the incumbent, and the auxiliary columns of every component they touch (cover
@@ -366,9 +367,20 @@ def _rebase(hw: _Highs, cutter: SubMip, x_idx: np.ndarray, incumbent: np.ndarray
     columns) made the cheapest for the result, the roster fixed -- a small solve.  Rows
     outside those components see no changed column and still hold, so the result is a roster
     of the full model.  None when the two rosters do not fit together (a rule the piece and
-    the newer roster share would break)."""
+    the newer roster share would break).
+
+    ``base``, the roster the piece was cut from: then only the assignments the piece changed
+    from it are put in (a three-way merge), so the newer roster's own changes inside the
+    piece's neighbourhood stay where the piece left those assignments as they were.  Why: a
+    day window frees everyone over some days; put in whole, it set back what a piece of whole
+    people, landed meanwhile, had changed on those days, and those people's rules (hours over
+    the horizon, runs) then broke across the window's edge -- the piece "did not fit"."""
     merged = incumbent.copy()
     cols = x_idx[free]
+    if base is not None:
+        cols = cols[np.round(values[cols]) != np.round(base[cols])]
+        if not len(cols):
+            return None  # the piece changed no assignment: nothing of its own to carry over
     merged[cols] = values[cols]
     piece = cutter.piece(cols, merged, hw.lower, upper, cost, fix_cut=True)
     status, settled = hw.run_piece(piece, merged, limit, 0.0)
@@ -611,9 +623,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         status, values, _, _ = hw.run(incumbent, limit, 0.0, abs_gap)
         return status, values
 
-    def rebase(free: np.ndarray, carry: bool, values: np.ndarray) -> np.ndarray | None:
+    def rebase(free: np.ndarray, carry: bool, values: np.ndarray, base: np.ndarray) -> np.ndarray | None:
         limit = max(min(sub_limit, lns_deadline - time.perf_counter()), 0.5)
-        return _rebase(hw, get_cutter(carry), x_idx, incumbent, free, values, cur_upper, cur_cost, limit)
+        return _rebase(hw, get_cutter(carry), x_idx, incumbent, free, values, cur_upper, cur_cost, limit, base)
 
     # ---- a first roster, person by person (roster.construct) ---------------------------
     # Built in a thread of its own (one HiGHS thread) while the LP relaxation is solved here.
@@ -1033,7 +1045,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             # over, or take its own roster if that is still the better one.
             own = hw.objective(values)
             tried = time.perf_counter()
-            merged = rebase(job.free, job.carry, values) if own < job.base_objective - 1e-6 else None
+            merged = rebase(job.free, job.carry, values, job.base) if own < job.base_objective - 1e-6 else None
             tried = time.perf_counter() - tried
             if merged is not None:
                 stats.rebased += 1

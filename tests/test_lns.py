@@ -524,6 +524,44 @@ def test_a_piece_from_an_older_roster_is_rebased_onto_the_newer_one_exactly(mini
     assert _rebase(hw, cutter, x_idx, newer, on_q, too_much, hw.upper, hw.cost, 30) is None
 
 
+def test_a_rebase_from_the_old_roster_keeps_the_newer_rosters_changes_the_piece_did_not_make():
+    """A neighbourhood over two people (a day window, say) that changed only one of them,
+    landing after a piece that changed the other: told its base, the rebase puts in only its
+    own changes and keeps the other's newer days; put in whole, it set them back."""
+    import numpy as np
+
+    from roster.lns import _rebase
+    from roster.submip import SubMip
+
+    six = parse_instance(_six_people_text(), source="six.txt", name="six")
+    m, hw, x_idx, start = _mini_with_a_poor_start(six)
+    cutter = SubMip(hw.lp, x_idx)
+    staff = m.assign["staff_id"].to_numpy()
+
+    def solve_piece(free):
+        status, values = hw.run_piece(cutter.piece(x_idx[free], start, hw.lower, hw.upper, hw.cost), start, 30, 0.0)
+        assert status == "Optimal"
+        return values
+
+    alone = {p: solve_piece(staff == p) for p in sorted(set(staff))}
+    moved = [p for p, v in alone.items() if np.abs(v[x_idx] - start[x_idx]).sum() > 0.5]
+    assert len(moved) >= 2, "at least two people's days change from the poor start"
+    a, b = moved[:2]
+    on_a, on_b = staff == a, staff == b
+    newer, b_only = alone[a], alone[b]
+    both = on_a | on_b
+    merged = _rebase(hw, cutter, x_idx, newer, both, b_only, hw.upper, hw.cost, 30, base=start)
+    assert merged is not None
+    np.testing.assert_array_equal(merged[x_idx][on_a], newer[x_idx][on_a])
+    np.testing.assert_array_equal(merged[x_idx][on_b], b_only[x_idx][on_b])
+    act = cutter.A @ merged
+    assert np.all(act >= np.asarray(hw.lp.row_lower_) - 1e-6) and np.all(act <= np.asarray(hw.lp.row_upper_) + 1e-6)
+    whole = _rebase(hw, cutter, x_idx, newer, both, b_only, hw.upper, hw.cost, 30)
+    assert whole is None or np.array_equal(whole[x_idx][on_a], start[x_idx][on_a])
+    # A piece that changed nothing has nothing to carry over.
+    assert _rebase(hw, cutter, x_idx, newer, both, start, hw.upper, hw.cost, 30, base=start) is None
+
+
 def _six_people_text() -> str:
     """A two-week instance of six people with the mini instance's rules (large enough that the
     search draws many pieces before it may try the whole model)."""
