@@ -100,6 +100,7 @@ class LnsStats:
     lns_objective: float | None = None
     lns_seconds: float = 0.0
     construct: ConstructStats | None = None  # the person-by-person first roster, when built
+    whole_turns: int = 0  # turns the whole model had after the neighbourhoods stalled
     proven_by: str = ""  # what proved the roster optimal: the LP relaxation, the whole model, the rounded bound
 
 
@@ -933,7 +934,14 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         stats.proven_by = "the LP relaxation"
     stop = proven  # the search is over: proven, or the neighbourhoods stopped paying
     stale = 0
+    # After ``patience`` neighbourhoods in a row without gain the whole model gets a turn of
+    # ``2 * sub_limit`` (proven optimal: the search is over), and then the neighbourhoods go on.
+    # Until session 15 the search stopped there and left all the remaining time to the final
+    # whole-model solve: on benchmark instance 8 it stopped at 304 s of 600 at 1 421, and the
+    # whole model found nothing better in the 296 s left; another run went on and a day window
+    # took the roster from 1 422 to 1 332 at 508 s.
     patience = 30
+    whole_due = False
     stall_level = 0
     # Improving pieces are solved ``workers`` at a time, each in its own thread with one HiGHS
     # thread, and landed as they finish.  (Landed in the order they were drawn, a worker that
@@ -951,7 +959,13 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         being solved are left out of people-based neighbourhoods: two pieces that change the
         same person's days often break a rule of that person together (total hours, runs), and
         the second is then lost (on benchmark instance 13 in 37 of 116 pieces, before this)."""
-        nonlocal order, pointer
+        nonlocal order, pointer, whole_due
+        if whole_due and not slacks_open:
+            whole_due = False
+            stats.whole_turns += 1
+            limit = min(2 * sub_limit, max(lns_deadline - time.perf_counter(), 0.1))
+            return _Job("whole", np.ones(n_x, dtype=bool), float(n_x), True, False, limit,
+                        repairing=False, abs_gap=1e-6)
         if retry:
             # A piece that paid on its own but did not fit the roster that moved on: its
             # neighbourhood again, from the newer roster.
@@ -1037,7 +1051,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     def land(job: _Job, status: str, values: np.ndarray | None, took: float) -> None:
         """Take a solved piece's roster if it is better (or as good, elsewhere on the plateau),
         and adapt the kinds' scores and sizes to how it went."""
-        nonlocal incumbent, best, stale, stall_level, stop, proven
+        nonlocal incumbent, best, stale, stall_level, stop, proven, whole_due
         note = ""
         old_base = False  # the piece's own roster, cut from an older incumbent, is taken whole
         if values is not None and job.base is not None and job.base is not incumbent:
@@ -1066,7 +1080,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         stats.sub_solves += 1
         log.debug("LNS %s%s: %d free, %s, %s -> best %s, slacks %s, %.1f s%s", job.kind, " +flow" if job.carry else "",
                   int(job.free.sum()), status, obj, best, "open" if slacks_open else "closed", took, note)
-        if not job.repairing:
+        turn = job.kind == "whole"  # the whole model's turn after a stall (see patience)
+        if not job.repairing and not turn:
             gained = 1.0 if values is not None and obj < best - 1e-6 else 0.0
             scores[job.kind] = 0.8 * scores[job.kind] + 0.2 * gained / max(took, 0.2)
             if can_carry and not job.whole:
@@ -1106,6 +1121,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 targets["people"] = min(float(n_x), target * 1.5)
             elif took < 0.25 * job.limit:
                 targets[kind] = min(float(n_x), target * 1.25)
+        elif turn:
+            pass  # a turn that timed out says nothing about the neighbourhoods' sizes
         else:
             # A timed-out repair is halved: its sub-MIPs are nearly independent per person, and
             # one size too many costs a whole time limit (benchmark instance 21: three pieces
@@ -1114,7 +1131,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             # that paid nothing is halved like the repair.
             shrink = 0.8 if improved and not job.repairing else 0.5
             targets["people" if kind == "repair" else kind] = max(min(30.0, per_person), target * shrink)
-        if not job.repairing:
+        if not job.repairing and not turn:
             level = _widen_on_stall(targets, stale, stall_level, n_x)
             if level > stall_level:
                 log.debug("LNS: %d neighbourhoods without gain; sizes grown to %s", stale,
@@ -1124,8 +1141,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             # The repair is over: its neighbourhood size (grown on per-person sub-problems
             # that stop as soon as the bends are least) means nothing for improving.
             targets["people"] = start_size
-        if stale >= patience and not job.repairing:
-            stop = True  # the neighbourhoods have stopped paying: give the rest to the whole model
+        if turn:
+            stale = 0  # the whole model had its turn: the neighbourhoods go on
+        elif stale >= patience and not job.repairing:
+            whole_due = True  # the neighbourhoods have stopped paying: the whole model's turn
 
     def land_next() -> None:
         """Land the first piece to finish (a worker never waits for an older piece)."""

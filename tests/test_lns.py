@@ -652,3 +652,25 @@ def test_a_roster_at_the_lp_bound_ends_the_search_as_proven():
     assert res.status == "optimal" and res.stats.proven_by == "the LP relaxation"
     assert res.objective == pytest.approx(reference.objective) and res.bound == pytest.approx(res.objective)
     assert pulp.value(m.prob.objective) == pytest.approx(res.objective)
+
+
+def test_a_stalled_search_gives_the_whole_model_a_turn_and_goes_on(monkeypatch):
+    """After 30 neighbourhoods without gain the whole model gets a turn; when that turn proves
+    nothing (here every solve from a roster is made to stop at its time limit with that
+    roster), the neighbourhoods go on instead of leaving the rest of the time to it."""
+    import roster.lns as lns
+
+    def no_proof(self, start, time_limit, gap, abs_gap=1e-6):
+        if start is None:
+            return original(self, start, time_limit, gap, abs_gap)
+        return "Time limit reached", start.copy(), self.objective(start), None
+
+    original = lns._Highs.run
+    monkeypatch.setattr(lns._Highs, "run", no_proof)
+    inst = parse_instance(_six_people_text(), source="six.txt", name="six")
+    cfg = ssb_config(inst, time_limit=30)
+    m = build(ssb_problem(inst, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=8, seed=5, use_lp=False, start_size=20, sub_time_limit=0.5)
+    assert res.stats.whole_turns >= 2
+    assert res.stats.sub_solves > 60
+    assert res.status == "feasible" and res.stats.lns_seconds > 6
