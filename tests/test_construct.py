@@ -15,6 +15,7 @@ from roster.model import build, extract_roster
 from roster.ssb import parse_instance
 from roster.ssb_eval import evaluate
 from roster.ssb_model import roster_to_assignment, solve_instance, ssb_config, ssb_problem, ssb_rules
+from test_lns import give_up_rens_at_once
 from test_ssb import MINI_TEXT
 
 
@@ -197,15 +198,7 @@ def test_rens_runs_beside_the_construction_unless_told_not_to(mini, monkeypatch,
 
 
 def test_a_constructed_roster_stays_the_start_when_rens_finds_nothing(mini, monkeypatch):
-    import roster.lns as lns
-
-    class GiveUpAtOnce(lns._RensWatch):
-        def __call__(self, event):
-            if self.gave_up is None:
-                self.gave_up = float(event.data_out.running_time)
-            event.interrupt()
-
-    monkeypatch.setattr(lns, "_RensWatch", GiveUpAtOnce)
+    give_up_rens_at_once(monkeypatch)
     cfg = ssb_config(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
     res = lns_solve(m, time_limit=30, seed=3)

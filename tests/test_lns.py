@@ -440,7 +440,8 @@ def test_rens_is_given_up_when_its_roster_stops_improving():
     assert "no better roster" in watch.reason
 
 
-def test_without_a_rens_roster_the_search_starts_from_the_lps_rounding(mini, monkeypatch):
+def give_up_rens_at_once(monkeypatch) -> None:
+    """Make RENS give up at its first branch-and-bound event, before it has a roster."""
     import roster.lns as lns
 
     class GiveUpAtOnce(lns._RensWatch):
@@ -450,6 +451,10 @@ def test_without_a_rens_roster_the_search_starts_from_the_lps_rounding(mini, mon
             event.interrupt()
 
     monkeypatch.setattr(lns, "_RensWatch", GiveUpAtOnce)
+
+
+def test_without_a_rens_roster_the_search_starts_from_the_lps_rounding(mini, monkeypatch):
+    give_up_rens_at_once(monkeypatch)
     reference, _ = solve_instance(mini, time_limit=30)
     cfg = ssb_config(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
