@@ -959,9 +959,11 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         being solved are left out of people-based neighbourhoods: two pieces that change the
         same person's days often break a rule of that person together (total hours, runs), and
         the second is then lost (on benchmark instance 13 in 37 of 116 pieces, before this)."""
-        nonlocal order, pointer, whole_due
+        nonlocal order, pointer, whole_due, stale
         if whole_due and not slacks_open:
-            whole_due = False
+            # Counted from now: pieces drawn before the turn and landing while it waits for
+            # them must not call for another turn at once.
+            whole_due, stale = False, 0
             stats.whole_turns += 1
             limit = min(2 * sub_limit, max(lns_deadline - time.perf_counter(), 0.1))
             return _Job("whole", np.ones(n_x, dtype=bool), float(n_x), True, False, limit,

@@ -678,4 +678,7 @@ def test_a_stalled_search_gives_the_whole_model_a_turn_and_goes_on(monkeypatch):
     res = lns_solve(m, time_limit=8, seed=5, use_lp=False, start_size=20, sub_time_limit=0.5)
     assert res.stats.whole_turns >= 2
     assert res.stats.sub_solves > 60
+    # Each turn comes after 30 pieces without gain, counted from the turn before (pieces drawn
+    # before a turn and landing while it waits do not call for another one at once).
+    assert 30 * res.stats.whole_turns <= res.stats.sub_solves
     assert res.status == "feasible" and res.stats.lns_seconds > 6
