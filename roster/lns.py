@@ -21,9 +21,8 @@ counting), the search starts from the LP's rounding or the empty roster, and
 the slacks close as soon as the incumbent needs none -- so a first roster
 exists even when HiGHS's own heuristics find none.  Since session 13 the first
 roster is normally built person by person (:mod:`roster.construct`), each person
-placed where the roster still lacks cover, while the LP relaxation is solved; when
-the LP solves in time, RENS from it runs too (since session 15) and the better roster is
-the start; the LP's rounding and the repair remain for when neither is free of bends.
+placed where the roster still lacks cover, while the LP relaxation is solved; RENS,
+the LP's rounding and the repair remain for when that roster still bends rules.
 
 The search spends ``lns_share`` of the time limit; the rest goes to one solve of
 the whole model, started from the best roster found, which both improves it
@@ -447,7 +446,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
               lp_share: float = 0.1, bends_only_repair: bool | None = None,
               flow_in_pieces: bool | None = None, start_size: float | None = None,
               workers: int | None = None, construct: bool = True,
-              rens_beside_construction: bool = True) -> LnsResult:
+              rens_beside_construction: bool = False) -> LnsResult:
     """Fix-and-optimise search on the built model ``m``; writes the best roster into the PuLP variables.
 
     ``bends_only_repair``: while hard rules still bend, minimise the bends alone (True) or
@@ -465,8 +464,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
 
     ``construct``: build the first roster person by person (:mod:`roster.construct`), in a
     thread beside the LP relaxation.  ``rens_beside_construction``: when the LP relaxation
-    solves, RENS from it runs too and the better roster is the start (else RENS runs only
-    when the constructed roster still bends rules).
+    solves, RENS from it runs too and the better roster is the start (by default RENS runs
+    only when the constructed roster still bends rules).
 
     ``workers``: improving pieces solved side by side, each with one HiGHS thread (None:
     ``threads``).  On benchmark-sized models the search is bound by how many pieces it solves
@@ -739,15 +738,14 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             if step is not None:
                 lp_floor = round_bound_up(lp_value, step, hw.offset)
             log.debug("LNS: LP relaxation %.1f in %.1f s", lp_value, stats.lp_seconds)
-            # RENS (below) even when the person-by-person construction left a roster without
-            # bends (unless ``rens_beside_construction`` is off), and the better of the two is
-            # the start.  RENS takes up to a minute on mid-sized models, where the construction
-            # takes seconds, but its roster follows the LP, and where the LP solves the search
-            # from it may end lower: instance 8 from the construction (3 987 after 3 s) ended at
-            # 1 443 and 1 332 (two runs, seed 7), from RENS (2 189 after 57 s) at 1 311 (and
-            # 1 312-1 415 in sessions 3-12); 16, 18 and 19 ended behind their RENS-era results
-            # when the construction came in (session 13: 3 435, 4 999 and 4 042 against 3 329,
-            # 4 943 and 3 593).  Single runs, within the spread of earlier sessions: weak evidence.
+            # RENS (below) only when the person-by-person construction left no roster without
+            # bends, unless ``rens_beside_construction``: then it runs anyway and the better of
+            # the two is the start.  Tried as the default in session 15, because RENS's roster
+            # follows the LP and on 8 the search from it had ended lower (1 311 against 1 332 and
+            # 1 443 from the construction, seed 7).  But RENS then took 57 s on 16 and 18 to
+            # return rosters that still bent rules, and gave up after 32 s without one on 19,
+            # and those runs ended at 3 537, 5 097 and 3 837 (session 13, construction alone:
+            # 3 435, 4 999, 4 042).  Single runs; off by default.
             if incumbent is None or rens_beside_construction:
                 # RENS: keep what the LP already decided, search over what it left fractional.
                 # With the slacks open it always yields a roster, if one that still bends rules.

@@ -197,11 +197,11 @@ def test_rens_runs_beside_the_construction_unless_told_not_to(mini, monkeypatch,
     assert res.status == "optimal"
 
 
-def test_a_constructed_roster_stays_the_start_when_rens_finds_nothing(mini, monkeypatch):
+def test_a_constructed_roster_stays_the_start_when_rens_beside_it_finds_nothing(mini, monkeypatch):
     give_up_rens_at_once(monkeypatch)
     cfg = ssb_config(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
-    res = lns_solve(m, time_limit=30, seed=3)
+    res = lns_solve(m, time_limit=30, seed=3, rens_beside_construction=True)
     assert res.stats.rens_given_up is not None and res.stats.rens_objective is None
     assert res.stats.first_from == "the person-by-person construction"
     assert res.stats.first_objective < m.elastic_cost  # no bends: the slacks RENS opened are closed again
