@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pulp
 import pytest
@@ -643,6 +645,7 @@ def test_a_bound_is_raised_to_the_next_value_the_objective_can_take():
     assert round_bound_up(4040.0000001, 1.0, 0.0) == 4040.0  # the LP's round-off is not a step
     assert round_bound_up(11.0, 2.0, 3.0) == 11.0
     assert round_bound_up(11.5, 2.0, 3.0) == 13.0
+    assert round_bound_up(-math.inf, 1.0, 0.0) == -math.inf  # HiGHS proved nothing
 
 
 def test_a_roster_at_the_lp_bound_ends_the_search_as_proven():
