@@ -780,7 +780,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                           obj)
                 rival = incumbent if incumbent is not None else constructed
                 if values is not None and (rival is None or obj < hw.objective(rival)):
-                    incumbent, best, constructed = values, obj, None
+                    incumbent, best = values, obj
                     stats.first_from = "RENS"
         else:
             log.debug("LNS: LP relaxation %s", status)
@@ -1125,9 +1125,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 targets["people"] = min(float(n_x), target * 1.5)
             elif took < 0.25 * job.limit:
                 targets[kind] = min(float(n_x), target * 1.25)
-        elif turn:
-            pass  # a turn that timed out says nothing about the neighbourhoods' sizes
-        else:
+        elif not turn:  # a turn of the whole model that timed out says nothing about sizes
             # A timed-out repair is halved: its sub-MIPs are nearly independent per person, and
             # one size too many costs a whole time limit (benchmark instance 21: three pieces
             # of 23 452, 18 368 and 14 268 assignments timed out before 1 148 finished it).  An
