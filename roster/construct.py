@@ -34,6 +34,15 @@ import numpy as np
 
 # Relative gap of each person's piece; see the module docstring.
 PERSON_GAP = 0.01
+# Time limit of each person's piece, in seconds.  Not a share of the time budget (that is
+# kept by the pass's deadline): a piece that hits its limit has cost the whole limit and
+# returns no roster with the person's rules hard, and the fallback then costs as much again
+# for a roster blind to cover.  Measured on benchmark instance 24 (150 people, a year, 32
+# shift types; session 16, the first three people on the empty roster, one HiGHS thread):
+# at 0.73 s a person -- the old even share of a quarter of the search time -- every hard
+# piece timed out, and hard piece plus fallback took 1.5-2.2 s a person; with 2 s, each
+# was solved in 0.9-1.4 s (1.2 s of 1.4 in HiGHS's presolve).
+PERSON_LIMIT = 2.0
 # Passes that re-place every person go on while one gains at least this share of the objective.
 PASS_GAIN = 0.05
 
@@ -54,7 +63,7 @@ class ConstructStats:
 
 def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray], float],
                         people: list[np.ndarray], start: np.ndarray, *, deadline: float,
-                        pass_deadline: float, piece_limit: float = 2.0, merge: Merge | None = None,
+                        pass_deadline: float, piece_limit: float = PERSON_LIMIT, merge: Merge | None = None,
                         second_worker: threading.Event | None = None) -> tuple[np.ndarray, ConstructStats]:
     """Place each person in turn (``people``: each person's assignment columns, in the order to
     place them) with everyone else fixed, from ``start`` (the full model's values, normally

@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from constraints.base import ModelContext
-from roster.construct import PERSON_GAP, ConstructStats, construct_by_person
+from roster.construct import PERSON_GAP, PERSON_LIMIT, ConstructStats, construct_by_person
 from roster.submip import SubMip
 
 log = logging.getLogger("roster")
@@ -647,10 +647,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         # and the bends alone minimised (every other cost 0), stopping as soon as they are
         # least, as the repair does.  With the true objective instead, a bend costing 10^6,
         # the 1 % gap let HiGHS stop with many bends left: on instance 24 (32 shift types, a
-        # year; 0.73 s a person) every person's hard piece timed out and the roster built that
-        # way bent rules by 141 521 units, which the repair took 127 s of the search to mend.
-        # A roster that keeps the person's rules, even one blind to cover, is a start the next
-        # pass (rules hard again) can improve.
+        # year; then 0.73 s a person, see PERSON_LIMIT) every person's hard piece timed out and
+        # the roster built that way bent rules by 141 521 units, which the repair took 127 s of
+        # the search to mend.  A roster that keeps the person's rules, even one blind to cover,
+        # is a start the next pass (rules hard again) can improve.
 
         def solve_person(cols: np.ndarray, values: np.ndarray, limit: float) -> np.ndarray | None:
             # The person's own rules hard first: with the slacks open, a piece that hits its
@@ -663,7 +663,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             return found
 
         search_time = max(lns_deadline - time.perf_counter(), 0.0)
-        piece_limit = float(min(2.0, max(0.2, 0.25 * search_time / len(staff_ids))))
+        piece_limit = PERSON_LIMIT
 
         def merge_person(current: np.ndarray, cols: np.ndarray, found: np.ndarray) -> np.ndarray | None:
             # A person placed beside another, carried over to the roster the other changed
