@@ -181,7 +181,7 @@ class _Highs:
         self.threads, self.seed = threads, seed
         self.h.setOptionValue("output_flag", False)
         self.variables = m.prob.variables()
-        model = highs_lp(m.prob)
+        model = highs_lp(m.prob, variables=self.variables)
         self.row_start = np.asarray(model.a_matrix_.start_, dtype=np.int64)
         self.row_index = np.asarray(model.a_matrix_.index_, dtype=np.int64)
         self.lower = np.asarray(model.col_lower_, dtype=float).copy()
