@@ -35,8 +35,8 @@ import numpy as np
 # Relative gap of each person's piece; see the module docstring.
 PERSON_GAP = 0.01
 # Time limit of each person's piece, in seconds.  Not a share of the time budget (that is
-# kept by the pass's deadline): a piece that hits its limit has cost the whole limit and
-# returns no roster with the person's rules hard, and the fallback then costs as much again
+# kept by the pass's deadline): a piece that hits its limit has cost the whole limit, often
+# without a roster that keeps the person's rules, and the fallback then costs as much again
 # for a roster blind to cover.  Measured on benchmark instance 24 (150 people, a year, 32
 # shift types; session 16, the first three people on the empty roster, one HiGHS thread):
 # at 0.73 s a person -- the old even share of a quarter of the search time -- every hard

@@ -663,13 +663,12 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             return found
 
         search_time = max(lns_deadline - time.perf_counter(), 0.0)
-        piece_limit = PERSON_LIMIT
 
         def merge_person(current: np.ndarray, cols: np.ndarray, found: np.ndarray) -> np.ndarray | None:
             # A person placed beside another, carried over to the roster the other changed
             # (slacks open, as in the person's own piece).
             return _rebase(hw, person_cutter, x_idx, current, cols, found, open_upper, hw.cost,
-                           max(piece_limit, 1.0))
+                           PERSON_LIMIT)
 
         # Once the LP relaxation is over (solved or given up) its core places people too.
         spare_core = threading.Event()
@@ -678,7 +677,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             construct_by_person, solve_person, hw.objective,
             [by_staff[k] for k in rng.permutation(len(staff_ids))], np.zeros(len(hw.lower)),
             deadline=time.perf_counter() + 0.5 * search_time, pass_deadline=time.perf_counter() + 0.3 * search_time,
-            piece_limit=piece_limit, merge=merge_person if workers > 1 else None,
+            piece_limit=PERSON_LIMIT, merge=merge_person if workers > 1 else None,
             second_worker=spare_core if workers > 1 else None)
 
     def take_construction() -> None:
