@@ -76,6 +76,17 @@ STALL_EVERY = 10
 STALL_GROWTH = 1.5
 STALL_LEVELS = 2
 
+# An LP relaxation larger than this many nonzeros per second of its cap is not tried.  Why:
+# on this machine the interior-point LP of the benchmark's large models never finished within
+# its cap of a tenth of 600 s -- 13 and 20 (1.0-1.1 million nonzeros) were foreseen to miss
+# it and given up after 5-10 s, 21-23 (2.6-9.2 million) after 6-38 s, and 24 (31.6 million)
+# spent its whole cap in HiGHS's presolve (40 s of it with the machine to itself), where no
+# callback can stop it -- while the person-by-person construction beside it had one core
+# instead of two.  The largest LPs that did solve in time had 0.3 million (12, 19).  The
+# threshold scales with the cap, so a longer time limit still tries the LP of a large model
+# (at 3 600 s, up to 3.6 million nonzeros).
+LP_NONZEROS_PER_SECOND = 10_000
+
 _HAS_SOLUTION = ("Optimal", "Time limit reached", "Interrupted by user", "Node limit reached",
                  "Iteration limit reached", "Solution limit reached")
 
@@ -87,6 +98,7 @@ class LnsStats:
     lp_seconds: float | None = None
     lp_bound: float | None = None  # the LP relaxation's value: a lower bound on the optimum
     lp_given_up: float | None = None  # seconds after which the LP was foreseen to miss its cap
+    lp_skipped: bool = False  # the LP was not tried: too large for its cap (LP_NONZEROS_PER_SECOND)
     rens_given_up: float | None = None  # seconds after which RENS was stopped (no roster, or no better one)
     rens_objective: float | None = None  # RENS's roster's objective (bends priced in), when it ran and found one
     first_from: str = ""  # where the first roster came from: RENS, the LP's rounding, the empty roster, the whole model
@@ -701,6 +713,14 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         else:
             constructed = values
 
+    lp_cap = max(lp_share * (deadline - time.perf_counter()), 0.1)
+    if use_lp and n_x and len(hw.row_index) > LP_NONZEROS_PER_SECOND * lp_cap:
+        stats.lp_skipped = True
+        log.debug("LNS: LP relaxation not tried: %d nonzeros against a cap of %.1f s", len(hw.row_index), lp_cap)
+        # As when it is given up (below): no bound for branch and bound to build on.
+        lns_deadline = deadline - min(0.02 * time_limit, 10.0)
+        lp_failed = True
+        use_lp = False
     if use_lp and n_x:
         # Interior point with crossover: these LPs are very degenerate, and the IPM is
         # several times faster than the dual simplex on them (1.7 s against 9.8 s on
@@ -718,7 +738,6 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         # did worse (13 at 400 s: 7 293 against 4 934 when the LP did not solve at all).
         hw.h.setOptionValue("solve_relaxation", True)
         hw.h.setOptionValue("solver", "ipm")
-        lp_cap = max(lp_share * (deadline - time.perf_counter()), 0.1)
         foresight = _LpForesight(lp_cap)
         watch = getattr(hw.h, "cbIpmInterrupt", None)  # highspy's event API; older releases lack it
         if watch is not None:

@@ -395,6 +395,25 @@ def test_a_given_up_lp_leaves_the_search_to_the_repair(mini, monkeypatch):
     assert res.objective == pytest.approx(reference.objective)
 
 
+def test_an_lp_too_large_for_its_cap_is_not_tried(mini, monkeypatch):
+    import roster.lns as lns
+
+    cfg = ssb_config(mini, time_limit=30)
+    reference, _ = solve_instance(mini, time_limit=30)
+    # The mini model's LP is tried at the default threshold ...
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    tried = lns_solve(m, time_limit=30, seed=2)
+    assert not tried.stats.lp_skipped and tried.stats.lp_bound is not None
+    # ... and not when every nonzero counts as too many for the cap.
+    monkeypatch.setattr(lns, "LP_NONZEROS_PER_SECOND", 1e-9)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=30, seed=2)
+    assert res.stats.lp_skipped and res.stats.lp_bound is None and res.stats.lp_given_up is None
+    assert res.stats.first_from.startswith("the person-by-person construction")
+    assert res.status in ("optimal", "feasible")
+    assert res.objective == pytest.approx(reference.objective)
+
+
 class _MipEvent:
     """Stands in for highspy's branch-and-bound callback event: the clock, the incumbent's
     value (infinite while there is none) and the interrupt flag."""
