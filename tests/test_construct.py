@@ -60,6 +60,27 @@ def test_each_person_is_placed_in_turn_then_replaced_while_a_pass_pays():
     assert list(values) == [29.0, 50.0, 40.0]
 
 
+def test_a_replacing_pass_that_will_not_pay_is_cut_short():
+    # 20 people placed at 50 each (1000); re-placing the first PASS_LOOK of them gains 1 in
+    # all, far below half of PASS_GAIN over everyone: the pass stops there, and no other follows.
+    from roster.construct import PASS_LOOK
+
+    n = 2 * PASS_LOOK
+    stub = Stub({k: [50, 49 if k == 0 else 50] for k in range(n)})
+    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(n), np.full(n, 100.0),
+                                        deadline=float("inf"), pass_deadline=float("inf"))
+    assert stats.objectives == [50.0 * n, 50.0 * n - 1]
+    assert stub.calls == list(range(n)) + list(range(PASS_LOOK))
+    assert stats.cut_short == 1
+    # A pass that pays as it goes is not cut: each of the first PASS_LOOK people gains 10.
+    stub = Stub({k: [50, 40, 40] for k in range(n)})
+    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(n), np.full(n, 100.0),
+                                        deadline=float("inf"), pass_deadline=float("inf"))
+    assert stats.cut_short == 1  # the second re-placing pass gains nothing: cut after PASS_LOOK
+    assert stats.objectives == [50.0 * n, 40.0 * n, 40.0 * n]
+    assert len(stub.calls) == 2 * n + PASS_LOOK
+
+
 def test_a_replacing_pass_keeps_a_person_whose_new_place_costs_more():
     stub = Stub({0: [50, 70], 1: [50, 10]})
     values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(2), np.full(2, 100.0),
