@@ -46,12 +46,12 @@ PERSON_LIMIT = 2.0
 # Passes that re-place every person go on while one gains at least this share of the objective.
 PASS_GAIN = 0.05
 # A re-placing pass is cut short when, after PASS_LOOK people (or a tenth of them, if more),
-# its gain so far, projected over everyone, is less than half of PASS_GAIN: such a pass would
-# not be followed by another anyway, and the search gains faster.  Measured on benchmark
-# instance 24 (150 people, a year; session 17, both cores from the start): the first pass
-# placed everyone at 840 474, the re-placing pass then took about 70 s of the construction's
-# 148 s to gain 1.1 % (831 172), where the search's first pieces took the roster from
-# 831 172 to 670 039 in the 120 s after it.  On 13 and 21 the passes gain 5-50 % each.
+# its gain so far, projected over everyone, is less than PASS_GAIN: such a pass would not be
+# followed by another anyway, and the search gains faster.  Measured on benchmark instance 24
+# (150 people, a year; session 17, both cores from the start), two runs: the first pass placed
+# everyone at 840 474 and 799 141, the re-placing pass then took about 70 s of the
+# construction's 148 s to gain 1.1 % and 3.6 % (about 400 a second), where the search's first
+# pieces gained 600-900 a second.  On 13 and 21 the passes gain 5-50 % each.
 PASS_LOOK = 10
 
 SolvePiece = Callable[[np.ndarray, np.ndarray, float], "np.ndarray | None"]
@@ -65,6 +65,7 @@ class ConstructStats:
     seconds: float = 0.0
     placed: int = 0  # people whose piece returned a roster in the first pass
     objectives: list[float] = field(default_factory=list)  # after the first pass, then after each re-placing pass
+    pass_seconds: list[float] = field(default_factory=list)  # what each of those passes took
     merged: int = 0  # pieces solved beside another and carried over to the roster it had changed
     unfit: int = 0  # such pieces that did not fit that roster (solved again, or dropped if they had been already)
     cut_short: int = 0  # re-placing passes stopped early: their gain, projected, fell short (PASS_LOOK)
@@ -78,7 +79,7 @@ def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray
     place them) with everyone else fixed, from ``start`` (the full model's values, normally
     everyone off); then re-place each person in turn while a pass gains at least
     ``PASS_GAIN`` of the objective and ends before ``pass_deadline`` (a pass whose gain,
-    projected from its first ``PASS_LOOK`` people, is below half of that stops there).
+    projected from its first ``PASS_LOOK`` people, is below that stops there).
 
     ``solve_piece(columns, values, time_limit)`` solves the piece freeing ``columns`` from
     ``values`` and returns the full model's values with the piece's result, or None when it
@@ -103,6 +104,7 @@ def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray
         stats.placed = placed
         current = objective(values)
         stats.objectives.append(current)
+        stats.pass_seconds.append(time.perf_counter() - t0)
         while stats.placed == len(people):
             started, before = time.perf_counter(), current
             values, _, current = _sweep(solve_piece, merge, objective, people, values, current,
@@ -110,6 +112,7 @@ def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray
                                         second_worker=second_worker, stats=stats)
             stats.objectives.append(current)
             took = time.perf_counter() - started
+            stats.pass_seconds.append(took)
             if before - current < PASS_GAIN * abs(before) or time.perf_counter() + took > pass_deadline:
                 break
     finally:
@@ -131,7 +134,7 @@ def _sweep(solve_piece: SolvePiece, merge: Merge | None, objective: Callable[[np
     in_flight: dict[Future, tuple[np.ndarray, bool, np.ndarray]] = {}  # future -> (columns, again, base)
     found_count = 0
     # Re-placing: after ``look`` people have landed, the pass goes on only if its gain so far,
-    # projected over everyone, reaches half of PASS_GAIN (see PASS_LOOK).
+    # projected over everyone, reaches PASS_GAIN (see PASS_LOOK).
     before, landed = current, 0
     look = max(PASS_LOOK, len(people) // 10)
 
@@ -160,7 +163,7 @@ def _sweep(solve_piece: SolvePiece, merge: Merge | None, objective: Callable[[np
         if before is None:
             return
         landed += 1
-        if landed == look < len(people) and (before - current) * len(people) / landed < 0.5 * PASS_GAIN * abs(before):
+        if landed == look < len(people) and (before - current) * len(people) / landed < PASS_GAIN * abs(before):
             queue.clear()
             stats.cut_short += 1
 

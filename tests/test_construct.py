@@ -61,15 +61,18 @@ def test_each_person_is_placed_in_turn_then_replaced_while_a_pass_pays():
 
 
 def test_a_replacing_pass_that_will_not_pay_is_cut_short():
-    # 20 people placed at 50 each (1000); re-placing the first PASS_LOOK of them gains 1 in
-    # all, far below half of PASS_GAIN over everyone: the pass stops there, and no other follows.
+    # 20 people placed at 50 each (1000); re-placing the first PASS_LOOK of them gains 20 in
+    # all, 40 projected over everyone: below PASS_GAIN (50), if above half of it.  The pass
+    # stops there, and no other follows.
     from roster.construct import PASS_LOOK
 
     n = 2 * PASS_LOOK
-    stub = Stub({k: [50, 49 if k == 0 else 50] for k in range(n)})
+    assert PASS_GAIN == 0.05
+    stub = Stub({k: [50, 40 if k < 2 else 50] for k in range(n)})
     values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(n), np.full(n, 100.0),
                                         deadline=float("inf"), pass_deadline=float("inf"))
-    assert stats.objectives == [50.0 * n, 50.0 * n - 1]
+    assert stats.objectives == [50.0 * n, 50.0 * n - 20]
+    assert len(stats.pass_seconds) == 2
     assert stub.calls == list(range(n)) + list(range(PASS_LOOK))
     assert stats.cut_short == 1
     # A pass that pays as it goes is not cut: each of the first PASS_LOOK people gains 10.
