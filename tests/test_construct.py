@@ -293,3 +293,24 @@ def test_a_persons_piece_gets_its_full_limit_however_short_the_budget(mini, monk
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
     lns_solve(m, time_limit=10, seed=3, use_lp=False)
     assert limits and limits[0] == pytest.approx(PERSON_LIMIT)
+
+
+def test_replacing_passes_may_go_on_until_the_construction_deadline(mini, monkeypatch):
+    # Until session 17 they stopped at 30 % of the search time while the construction had 50 %:
+    # on instances 22 and 23 the last pass before that mark still gained 2-5 times as much a
+    # second as the search after it.
+    import roster.lns as lns
+
+    seen = {}
+    real = lns.construct_by_person
+
+    def recorded(*a, **k):
+        seen.update(deadline=k["deadline"], pass_deadline=k["pass_deadline"], at=time.perf_counter())
+        return real(*a, **k)
+
+    monkeypatch.setattr(lns, "construct_by_person", recorded)
+    cfg = ssb_config(mini, time_limit=20)
+    m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
+    lns_solve(m, time_limit=20, seed=3, use_lp=False)
+    assert seen["pass_deadline"] == seen["deadline"]
+    assert 0.4 * 20 < seen["deadline"] - seen["at"] <= 0.5 * 20
