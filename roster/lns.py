@@ -1190,23 +1190,13 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 repair_by_bends_only()
             job = draw()
             if pool is not None and not job.repairing and not job.whole:
-                # The next piece is drawn and cut while every worker is still busy, and handed
-                # to the first to finish as soon as its piece has landed: cutting it (and
-                # settling the flow of its stale people, a solve of its own) after the landing
-                # left that worker idle meanwhile -- on benchmark instance 23 (a year, 100
-                # people; session 17) the main thread was busy 24 % of the time, mostly doing
-                # so, and the two workers 89 % and 83 %.  A piece so cut from an incumbent
-                # that moves on before it starts is rebased when it lands, like any other.
                 piece, job.carry = prepare_neighbourhood(job.free, job.carry, job.limit)
                 job.base, job.base_objective = incumbent, hw.objective(incumbent)
-                while len(in_flight) >= workers and not stop:
-                    land_next()
-                if stop:
-                    break
-                job.limit = min(job.limit, max(lns_deadline - time.perf_counter(), 0.1))
                 job.started = time.perf_counter()
-                job.future = pool.submit(solve_in_worker, piece, job.base, job.limit, job.abs_gap)
+                job.future = pool.submit(solve_in_worker, piece, incumbent, job.limit, job.abs_gap)
                 in_flight.append(job)
+                if len(in_flight) >= workers:
+                    land_next()
                 continue
             while in_flight and not stop:  # the repair and the whole model go one at a time
                 land_next()

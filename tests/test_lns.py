@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import time
 
 import numpy as np
 import pulp
@@ -623,48 +622,6 @@ def test_pieces_solved_side_by_side_reach_the_optimum(flow_in_pieces):
     assert pulp.value(m.prob.objective) == pytest.approx(res.objective)
     for c in m.prob.constraints.values():
         assert c.valid(1e-6), c.name
-
-
-def test_the_next_piece_is_cut_while_both_workers_are_busy(monkeypatch):
-    """With two workers the main thread draws and cuts the next piece while both pieces are
-    being solved, so the first worker to finish gets it at once (cutting it after the landing
-    left that worker idle: on instance 23 about 14 % of the workers' time)."""
-    import threading
-
-    import roster.lns as lns
-    import roster.submip as submip
-
-    running = [0]
-    lock = threading.Lock()
-    seen_while_cutting: list[int] = []
-    real_run, real_piece = lns._Highs.run_piece, submip.SubMip.piece
-
-    def slow_worker_piece(self, *a, **k):
-        if not threading.current_thread().name.startswith("lns-piece"):
-            return real_run(self, *a, **k)
-        with lock:
-            running[0] += 1
-        try:
-            time.sleep(0.05)  # long enough that the main thread's cut falls inside it
-            return real_run(self, *a, **k)
-        finally:
-            with lock:
-                running[0] -= 1
-
-    def recorded_piece(self, *a, **k):
-        if threading.current_thread() is threading.main_thread():
-            seen_while_cutting.append(running[0])
-        return real_piece(self, *a, **k)
-
-    monkeypatch.setattr(lns._Highs, "run_piece", slow_worker_piece)
-    monkeypatch.setattr(submip.SubMip, "piece", recorded_piece)
-    inst = parse_instance(_six_people_text(), source="six.txt", name="six")
-    cfg = ssb_config(inst, time_limit=6)
-    m = build(ssb_problem(inst, cfg), ssb_rules(cfg), standby_slacks=True)
-    res = lns_solve(m, time_limit=6, seed=5, use_lp=False, workers=2, lns_share=1.0, start_size=20,
-                    flow_in_pieces=False)
-    assert res.stats.sub_solves > 10
-    assert max(seen_while_cutting) == 2
 
 
 def test_pieces_are_solved_without_highs_restart(mini, monkeypatch):
