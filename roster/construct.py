@@ -45,13 +45,16 @@ PERSON_GAP = 0.01
 PERSON_LIMIT = 2.0
 # Passes that re-place every person go on while one gains at least this share of the objective.
 PASS_GAIN = 0.05
-# A re-placing pass is cut short when, after PASS_LOOK people (or a tenth of them, if more),
+# A re-placing pass is cut short when, after PASS_LOOK people (or a quarter of them, if more),
 # its gain so far, projected over everyone, is less than PASS_GAIN: such a pass would not be
 # followed by another anyway, and the search gains faster.  Measured on benchmark instance 24
 # (150 people, a year; session 17, both cores from the start), two runs: the first pass placed
 # everyone at 840 474 and 799 141, the re-placing pass then took about 70 s of the
 # construction's 148 s to gain 1.1 % and 3.6 % (about 400 a second), where the search's first
-# pieces gained 600-900 a second.  On 13 and 21 the passes gain 5-50 % each.
+# pieces gained 600-1 300 a second.  On 13 and 21 the passes gain 5-50 % each.  A tenth of
+# the people was too few: on 23 (100 people) a fourth pass was cut after 10 people and 3 s
+# where in another run that pass gained 8.4 % in 22 s, five times the search's pace after it
+# -- a few people make most of a pass's gain.
 PASS_LOOK = 10
 
 SolvePiece = Callable[[np.ndarray, np.ndarray, float], "np.ndarray | None"]
@@ -79,7 +82,7 @@ def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray
     place them) with everyone else fixed, from ``start`` (the full model's values, normally
     everyone off); then re-place each person in turn while a pass gains at least
     ``PASS_GAIN`` of the objective and ends before ``pass_deadline`` (a pass whose gain,
-    projected from its first ``PASS_LOOK`` people, is below that stops there).
+    projected from its first ``PASS_LOOK`` people or a quarter of them, is below that stops there).
 
     ``solve_piece(columns, values, time_limit)`` solves the piece freeing ``columns`` from
     ``values`` and returns the full model's values with the piece's result, or None when it
@@ -136,7 +139,7 @@ def _sweep(solve_piece: SolvePiece, merge: Merge | None, objective: Callable[[np
     # Re-placing: after ``look`` people have landed, the pass goes on only if its gain so far,
     # projected over everyone, reaches PASS_GAIN (see PASS_LOOK).
     before, landed = current, 0
-    look = max(PASS_LOOK, len(people) // 10)
+    look = max(PASS_LOOK, len(people) // 4)
 
     def take(cols: np.ndarray, again: bool, base: np.ndarray, found: np.ndarray | None) -> None:
         nonlocal values, current, found_count

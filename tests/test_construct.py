@@ -84,6 +84,18 @@ def test_a_replacing_pass_that_will_not_pay_is_cut_short():
     assert len(stub.calls) == 2 * n + PASS_LOOK
 
 
+def test_a_replacing_pass_is_judged_on_a_quarter_of_the_people():
+    # 60 people: nothing gained by the first 10, 40 each by the next 5.  Judged after 10 (a
+    # tenth would be 6) the pass would be cut; after a quarter (15) it is on course for 800, and
+    # runs to the end.
+    n = 60
+    stub = Stub({k: [50, 10 if 10 <= k < 15 else 50] for k in range(n)})
+    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(n), np.full(n, 100.0),
+                                        deadline=float("inf"), pass_deadline=float("inf"))
+    assert stats.objectives[:2] == [50.0 * n, 50.0 * n - 200]
+    assert stub.calls[n:2 * n] == list(range(n))
+
+
 def test_a_replacing_pass_keeps_a_person_whose_new_place_costs_more():
     stub = Stub({0: [50, 70], 1: [50, 10]})
     values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(2), np.full(2, 100.0),
