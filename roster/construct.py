@@ -45,17 +45,6 @@ PERSON_GAP = 0.01
 PERSON_LIMIT = 2.0
 # Passes that re-place every person go on while one gains at least this share of the objective.
 PASS_GAIN = 0.05
-# A re-placing pass is cut short when, after PASS_LOOK people (or a quarter of them, if more),
-# its gain so far, projected over everyone, is less than PASS_GAIN: such a pass would not be
-# followed by another anyway, and the search gains faster.  Measured on benchmark instance 24
-# (150 people, a year; session 17, both cores from the start), two runs: the first pass placed
-# everyone at 840 474 and 799 141, the re-placing pass then took about 70 s of the
-# construction's 148 s to gain 1.1 % and 3.6 % (about 400 a second), where the search's first
-# pieces gained 600-1 300 a second.  On 13 and 21 the passes gain 5-50 % each.  A tenth of
-# the people was too few: on 23 (100 people) a fourth pass was cut after 10 people and 3 s
-# where in another run that pass gained 8.4 % in 22 s, five times the search's pace after it
-# -- a few people make most of a pass's gain.
-PASS_LOOK = 10
 
 SolvePiece = Callable[[np.ndarray, np.ndarray, float], "np.ndarray | None"]
 Merge = Callable[[np.ndarray, np.ndarray, np.ndarray], "np.ndarray | None"]
@@ -71,7 +60,6 @@ class ConstructStats:
     pass_seconds: list[float] = field(default_factory=list)  # what each of those passes took
     merged: int = 0  # pieces solved beside another and carried over to the roster it had changed
     unfit: int = 0  # such pieces that did not fit that roster (solved again, or dropped if they had been already)
-    cut_short: int = 0  # re-placing passes stopped early: their gain, projected, fell short (PASS_LOOK)
 
 
 def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray], float],
@@ -81,8 +69,7 @@ def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray
     """Place each person in turn (``people``: each person's assignment columns, in the order to
     place them) with everyone else fixed, from ``start`` (the full model's values, normally
     everyone off); then re-place each person in turn while a pass gains at least
-    ``PASS_GAIN`` of the objective and ends before ``pass_deadline`` (a pass whose gain,
-    projected from its first ``PASS_LOOK`` people or a quarter of them, is below that stops there).
+    ``PASS_GAIN`` of the objective and ends before ``pass_deadline``.
 
     ``solve_piece(columns, values, time_limit)`` solves the piece freeing ``columns`` from
     ``values`` and returns the full model's values with the piece's result, or None when it
@@ -136,10 +123,6 @@ def _sweep(solve_piece: SolvePiece, merge: Merge | None, objective: Callable[[np
     queue = deque((cols, False) for cols in people)  # (columns, whether already solved again once)
     in_flight: dict[Future, tuple[np.ndarray, bool, np.ndarray]] = {}  # future -> (columns, again, base)
     found_count = 0
-    # Re-placing: after ``look`` people have landed, the pass goes on only if its gain so far,
-    # projected over everyone, reaches PASS_GAIN (see PASS_LOOK).
-    before, landed = current, 0
-    look = max(PASS_LOOK, len(people) // 4)
 
     def take(cols: np.ndarray, again: bool, base: np.ndarray, found: np.ndarray | None) -> None:
         nonlocal values, current, found_count
@@ -161,15 +144,6 @@ def _sweep(solve_piece: SolvePiece, merge: Merge | None, objective: Callable[[np
         if cost <= current + 1e-9:
             values, current = found, cost
 
-    def look_ahead() -> None:
-        nonlocal landed
-        if before is None:
-            return
-        landed += 1
-        if landed == look < len(people) and (before - current) * len(people) / landed < PASS_GAIN * abs(before):
-            queue.clear()
-            stats.cut_short += 1
-
     while queue or in_flight:
         width = 2 if second_worker is not None and second_worker.is_set() else 1
         while queue and len(in_flight) < width and time.perf_counter() < until:
@@ -177,7 +151,6 @@ def _sweep(solve_piece: SolvePiece, merge: Merge | None, objective: Callable[[np
             limit = min(piece_limit, until - time.perf_counter())
             if pool is None:
                 take(cols, again, values, solve_piece(cols, values, limit))
-                look_ahead()
                 continue
             in_flight[pool.submit(solve_piece, cols, values, limit)] = (cols, again, values)
         if not in_flight:
@@ -187,5 +160,4 @@ def _sweep(solve_piece: SolvePiece, merge: Merge | None, objective: Callable[[np
         done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
         for future in done:
             take(*in_flight.pop(future), future.result())
-            look_ahead()
     return values, found_count, current

@@ -709,9 +709,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         stale_people[:] = True  # the pieces left the implied columns out
         close_slacks()
         stats.construct = built
-        log.debug("LNS: built person by person in %.1f s (%d of %d placed, %d pieces carried over, %d did not fit, "
-                  "%d passes cut short), %s", built.seconds, built.placed, len(staff_ids), built.merged, built.unfit,
-                  built.cut_short, " -> ".join(f"{v:.0f} ({t:.0f} s)" for v, t in zip(built.objectives, built.pass_seconds)))
+        log.debug("LNS: built person by person in %.1f s (%d of %d placed, %d pieces carried over, %d did not fit), %s",
+                  built.seconds, built.placed, len(staff_ids), built.merged, built.unfit,
+                  " -> ".join(f"{v:.0f} ({t:.0f} s)" for v, t in zip(built.objectives, built.pass_seconds)))
         if slack_total(values) < 1e-6:
             incumbent, best = values, hw.objective(values)
             stats.first_from = "the person-by-person construction"

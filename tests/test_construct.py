@@ -56,44 +56,9 @@ def test_each_person_is_placed_in_turn_then_replaced_while_a_pass_pays():
                                         deadline=float("inf"), pass_deadline=float("inf"))
     assert stats.placed == 3
     assert stats.objectives == [150.0, 120.0, 119.0]
+    assert len(stats.pass_seconds) == 3 and all(t >= 0 for t in stats.pass_seconds)
     assert stub.calls == [0, 1, 2] * 3
     assert list(values) == [29.0, 50.0, 40.0]
-
-
-def test_a_replacing_pass_that_will_not_pay_is_cut_short():
-    # 20 people placed at 50 each (1000); re-placing the first PASS_LOOK of them gains 20 in
-    # all, 40 projected over everyone: below PASS_GAIN (50), if above half of it.  The pass
-    # stops there, and no other follows.
-    from roster.construct import PASS_LOOK
-
-    n = 2 * PASS_LOOK
-    assert PASS_GAIN == 0.05
-    stub = Stub({k: [50, 40 if k < 2 else 50] for k in range(n)})
-    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(n), np.full(n, 100.0),
-                                        deadline=float("inf"), pass_deadline=float("inf"))
-    assert stats.objectives == [50.0 * n, 50.0 * n - 20]
-    assert len(stats.pass_seconds) == 2
-    assert stub.calls == list(range(n)) + list(range(PASS_LOOK))
-    assert stats.cut_short == 1
-    # A pass that pays as it goes is not cut: each of the first PASS_LOOK people gains 10.
-    stub = Stub({k: [50, 40, 40] for k in range(n)})
-    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(n), np.full(n, 100.0),
-                                        deadline=float("inf"), pass_deadline=float("inf"))
-    assert stats.cut_short == 1  # the second re-placing pass gains nothing: cut after PASS_LOOK
-    assert stats.objectives == [50.0 * n, 40.0 * n, 40.0 * n]
-    assert len(stub.calls) == 2 * n + PASS_LOOK
-
-
-def test_a_replacing_pass_is_judged_on_a_quarter_of_the_people():
-    # 60 people: nothing gained by the first 10, 40 each by the next 5.  Judged after 10 (a
-    # tenth would be 6) the pass would be cut; after a quarter (15) it is on course for 800, and
-    # runs to the end.
-    n = 60
-    stub = Stub({k: [50, 10 if 10 <= k < 15 else 50] for k in range(n)})
-    values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(n), np.full(n, 100.0),
-                                        deadline=float("inf"), pass_deadline=float("inf"))
-    assert stats.objectives[:2] == [50.0 * n, 50.0 * n - 200]
-    assert stub.calls[n:2 * n] == list(range(n))
 
 
 def test_a_replacing_pass_keeps_a_person_whose_new_place_costs_more():
