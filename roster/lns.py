@@ -27,7 +27,8 @@ the LP's rounding and the repair remain for when that roster still bends rules.
 The search spends ``lns_share`` of the time limit; the rest goes to one solve of
 the whole model, started from the best roster found, which both improves it
 further and supplies the proven lower bound that is reported (unless the LP
-relaxation alone did not solve in its share of the time: then the search keeps
+relaxation alone did not solve in its share of the time, or was too large to try
+(``LP_NONZEROS_PER_SECOND``): then the search keeps
 all but the last 2 %, at most 10 s, and the bound is only what those seconds prove).  Each neighbourhood is cut out of the model as a small MIP
 (:mod:`roster.submip`), so it costs HiGHS the neighbourhood's size, not a presolve
 of the whole model.  The kind of neighbourhood is drawn by its recent
