@@ -54,7 +54,7 @@ import threading
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -113,6 +113,8 @@ class LnsStats:
     lns_seconds: float = 0.0
     construct: ConstructStats | None = None  # the person-by-person first roster, when built
     whole_turns: int = 0  # turns the whole model had after the neighbourhoods stalled
+    # Improving pieces by kind of neighbourhood: {kind: [solved, improved, objective gained, seconds]}.
+    by_kind: dict[str, list[float]] = field(default_factory=dict)
     proven_by: str = ""  # what proved the roster optimal: the LP relaxation, the whole model, the rounded bound
 
 
@@ -164,6 +166,7 @@ class _Job:
     limit: float
     repairing: bool
     abs_gap: float
+    gap: float = 0.0  # relative gap the piece is solved to (0: to optimality)
     base: np.ndarray | None = None  # the incumbent it was cut from, when solved beside others
     base_objective: float = math.inf
     started: float = 0.0
@@ -935,20 +938,35 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     # Each kind of neighbourhood keeps its own size: whole days for everyone are often
     # solved in a blink where a few whole people time out, and vice versa.
     kinds = ("people", "days", "people_days") + (("lp_people",) if lp_x is not None else ())
+    # One whole person re-placed, everyone else fixed, solved to the construction's gap and
+    # time (PERSON_GAP, PERSON_LIMIT) without the flow: the construction's re-placing pass,
+    # one person at a time and drawn by its pay like the other kinds, so that it goes on
+    # for as long as it pays more than they do.  On benchmark instance 22 (a year, 50 people)
+    # the last full pass gained 240 a second (63 906 -> 58 625 in 22 s) and the search's
+    # pieces after it, solved to optimality, about 60 a second (58 194 at 260 s, 44 712 at
+    # 481 s; session 17).  Its size is one person and does not adapt.
+    if len(staff_ids) > 1 and n_x > 1000:
+        kinds += ("person",)
+    person_order = rng.permutation(len(staff_ids))
+    person_pointer = 0
     # A small model is tried whole at once: with a roster as start HiGHS may simply prove it.
     if start_size is None:
         start_size = n_x if n_x <= 1000 else min(n_x, max(150, 0.1 * n_x), START_SIZE_CAP)
     start_size = float(min(max(start_size, 1.0), n_x))
-    targets = {k: start_size for k in kinds}
+    targets = {k: start_size for k in kinds if k != "person"}
     if slacks_open:
         targets["people"] = float(min(n_x, max(per_person, 0.05 * n_x)))
     order = rng.permutation(len(staff_ids))
     pointer = 0
-    # Which kind of neighbourhood to try next: each kind's score is a moving average of its
-    # improvements per second, and kinds are drawn in proportion to it (with a floor, so none
-    # is starved) -- the adaptive choice of ALNS.  Which kind pays differs a lot between
-    # models: whole days for everyone on month-long benchmark rosters, a few whole people
-    # on others.
+    # Which kind of neighbourhood to try next: each kind's score is a moving average of what
+    # its pieces gained per second (in per cent of the objective, so that the first score, 1,
+    # is on the scale of what they gain), and kinds are drawn in proportion to it (with a
+    # floor, so none is starved) -- the adaptive choice of ALNS.  Which kind pays differs a lot
+    # between models: whole days for everyone on month-long benchmark rosters, a few whole
+    # people on others.  Until session 18 the score counted improvements per second, however
+    # small: on benchmark instance 22 one person's piece (0.2-0.5 s) gained about 180 a second
+    # and the other kinds' pieces (1-15 s) about 15, yet a third of the person's pieces
+    # improved against two thirds of the others', and it was drawn for 33 of 134 pieces.
     scores = {k: 1.0 for k in kinds}
     # Whether a piece carries the implied columns is chosen the same way, on its own: the
     # flow's tight LP relaxation helps a sub-MIP find and prove its optimum on some models
@@ -985,7 +1003,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         being solved are left out of people-based neighbourhoods: two pieces that change the
         same person's days often break a rule of that person together (total hours, runs), and
         the second is then lost (on benchmark instance 13 in 37 of 116 pieces, before this)."""
-        nonlocal order, pointer, whole_due, stale
+        nonlocal order, pointer, person_pointer, whole_due, stale
         if whole_due and not slacks_open:
             # Counted from now: pieces drawn before the turn and landing while it waits for
             # them must not call for another turn at once.
@@ -1013,7 +1031,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             w = np.maximum(w, 0.15 * w.mean())
             kind = kinds[int(rng.choice(len(kinds), p=w / w.sum()))]
         free = np.zeros(n_x, dtype=bool)
-        target = targets["people" if kind == "repair" else kind]
+        target = targets.get("people" if kind == "repair" else kind, 0.0)
         owners = slack_owner[incumbent[slack_idx] > 1e-6] if slacks_open else np.array([], dtype=np.int64)
         if kind == "repair" and (owners >= 0).any():
             # Free the people whose own rules still bend, the most bent first.
@@ -1039,6 +1057,14 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 free[rows] = True
                 taken[person] = True
                 count = int(free.sum())
+        elif kind == "person":
+            for _ in range(len(staff_ids)):
+                person = person_order[person_pointer]
+                person_pointer = (person_pointer + 1) % len(staff_ids)
+                if not busy[person]:
+                    break
+            free[by_staff[person]] = True
+            target = float(free.sum())
         elif kind == "lp_people":
             # The people whose rosters differ most from the LP relaxation's (with noise,
             # so that the same few are not picked every time).
@@ -1061,6 +1087,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                     break
         whole = bool(free.all())
         carry = False
+        if kind == "person":
+            limit = min(PERSON_LIMIT, max(lns_deadline - time.perf_counter(), 0.1))
+            return _Job(kind, free, target, whole, False, limit, repairing=False, abs_gap=1e-6, gap=PERSON_GAP)
         if can_carry and not slacks_open and not whole:
             if flow_in_pieces:
                 carry = True
@@ -1110,10 +1139,17 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                   int(job.free.sum()), status, obj, best, "open" if slacks_open else "closed", took, note)
         turn = job.kind == "whole"  # the whole model's turn after a stall (see patience)
         if not job.repairing and not turn:
-            gained = 1.0 if values is not None and obj < best - 1e-6 else 0.0
-            scores[job.kind] = 0.8 * scores[job.kind] + 0.2 * gained / max(took, 0.2)
-            if can_carry and not job.whole:
-                carry_scores[job.carry] = 0.8 * carry_scores[job.carry] + 0.2 * gained / max(took, 0.2)
+            gained = best - obj if values is not None and obj < best - 1e-6 else 0.0
+            # Per cent of the objective gained per second of the piece's own time.
+            pay = 100.0 * gained / max(abs(best), 1.0) / max(took, 0.2)
+            scores[job.kind] = 0.8 * scores[job.kind] + 0.2 * pay
+            tally = stats.by_kind.setdefault(job.kind, [0, 0, 0.0, 0.0])
+            tally[0] += 1
+            tally[1] += int(gained > 0)
+            tally[2] += gained
+            tally[3] += took
+            if can_carry and not job.whole and job.kind != "person":
+                carry_scores[job.carry] = 0.8 * carry_scores[job.carry] + 0.2 * pay
         improved = values is not None and (bends_only or obj < best - 1e-6)
         # A different roster of the same cost is taken too (but counts as no progress): the
         # next neighbourhoods then start from elsewhere on the plateau instead of from a
@@ -1137,10 +1173,15 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 proven = stop = True
                 stats.proven_by = "the LP relaxation"
                 return
-        else:
+        elif job.kind != "person":
+            # One person's piece without gain is no sign that the neighbourhoods have stopped
+            # paying: at a second or less a piece, thirty of them would call for the whole
+            # model's turn (``patience``) within half a minute.
             stale += 1
         kind, target = job.kind, job.target
-        if status == "Optimal":
+        if kind == "person":
+            pass  # one person, whatever happened: no size to adapt
+        elif status == "Optimal":
             if job.whole and not job.repairing:
                 proven = stop = True
                 stats.proven_by = "the whole model"
@@ -1180,8 +1221,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         status, values, finished = job.future.result()
         land(job, status, values, finished - job.started)
 
-    def solve_in_worker(piece, start: np.ndarray, limit: float, abs_gap: float):
-        status, values = hw.run_piece(piece, start, limit, 0.0, abs_gap, threads=1)
+    def solve_in_worker(piece, start: np.ndarray, limit: float, gap: float, abs_gap: float):
+        status, values = hw.run_piece(piece, start, limit, gap, abs_gap, threads=1)
         return status, values, time.perf_counter()
 
     try:
@@ -1194,7 +1235,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 piece, job.carry = prepare_neighbourhood(job.free, job.carry, job.limit)
                 job.base, job.base_objective = incumbent, hw.objective(incumbent)
                 job.started = time.perf_counter()
-                job.future = pool.submit(solve_in_worker, piece, incumbent, job.limit, job.abs_gap)
+                job.future = pool.submit(solve_in_worker, piece, incumbent, job.limit, job.gap, job.abs_gap)
                 in_flight.append(job)
                 if len(in_flight) >= workers:
                     land_next()
@@ -1208,7 +1249,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
                 status, values = solve_whole(job.limit, job.abs_gap)
             else:
                 piece, job.carry = prepare_neighbourhood(job.free, job.carry, job.limit)
-                status, values = hw.run_piece(piece, incumbent, job.limit, 0.0, job.abs_gap)
+                status, values = hw.run_piece(piece, incumbent, job.limit, job.gap, job.abs_gap)
             land(job, status, values, time.perf_counter() - job.started)
         while in_flight:  # pieces still being solved end by the search's deadline at the latest
             land_next()
@@ -1271,8 +1312,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             proven = True
             stats.proven_by = "the bound, rounded up to the objective's step"
     log.info("LNS: %d sub-solves (%d at a time, %d rebased), %d improvements, first roster %.1f at %.1f s, "
-             "%.1f after search (%.1f s), final %.1f%s",
+             "%.1f after search (%.1f s), final %.1f%s; improving pieces by kind (solved/improved): %s",
              stats.sub_solves, workers, stats.rebased, stats.improvements, stats.first_objective or float("nan"),
              stats.first_seconds or float("nan"), stats.lns_objective or float("nan"), stats.lns_seconds, best,
-             f", proven optimal by {stats.proven_by}" if proven else "")
+             f", proven optimal by {stats.proven_by}" if proven else "",
+             ", ".join(f"{k} {n}/{g} ({gain:.0f} in {t:.0f} s)" for k, (n, g, gain, t) in sorted(stats.by_kind.items()))
+             or "none")
     return LnsResult("optimal" if proven else "feasible", best, bound, seconds, stats)

@@ -10,11 +10,11 @@ import pytest
 
 from cities import person, small_config
 from roster.lns import lns_solve, objective_step, round_bound_up
-from roster.model import build, solve_model
+from roster.model import build, extract_roster, solve_model
 from rule_helpers import cfg_with, check, make_problem, requirements, solve
 from roster.ssb import parse_instance
 from roster.ssb_eval import evaluate
-from roster.ssb_model import solve_instance, ssb_config, ssb_problem, ssb_rules
+from roster.ssb_model import roster_to_assignment, solve_instance, ssb_config, ssb_problem, ssb_rules
 from test_ssb import MINI_TEXT
 
 
@@ -588,11 +588,11 @@ def test_a_rebase_from_the_old_roster_keeps_the_newer_rosters_changes_the_piece_
     assert _rebase(hw, cutter, x_idx, newer, both, start, hw.upper, hw.cost, 30, base=start) is None
 
 
-def _six_people_text() -> str:
+def _six_people_text(people: int = 6) -> str:
     """A two-week instance of six people with the mini instance's rules (large enough that the
     search draws many pieces before it may try the whole model)."""
-    staff = [f"P{k},E=14|L={3 + k % 2},5400,2400,4,2,2,2" for k in range(6)]
-    requests = [f"P{k},{(3 * k) % 14},E,{k + 1}" for k in range(6)]
+    staff = [f"P{k},E=14|L={3 + k % 2},5400,2400,4,2,2,2" for k in range(people)]
+    requests = [f"P{k},{(3 * k) % 14},E,{k + 1}" for k in range(people)]
     return "\n".join([
         "SECTION_HORIZON", "14", "",
         "SECTION_SHIFTS", "E,480,", "L,600,E", "",
@@ -704,3 +704,48 @@ def test_a_stalled_search_gives_the_whole_model_a_turn_and_goes_on(monkeypatch):
     # before a turn and landing while it waits do not call for another one at once).
     assert 30 * res.stats.whole_turns <= res.stats.sub_solves
     assert res.status == "feasible" and res.stats.lns_seconds > 6
+
+
+def test_one_person_re_placed_is_a_kind_of_neighbourhood_at_the_constructions_gap(monkeypatch):
+    """On a model of more than 1000 assignments the search also draws one whole person at a time,
+    everyone else fixed, solved to the construction's gap and time limit (the re-placing pass as a
+    neighbourhood that competes with the others by its pay); the roster still keeps every rule."""
+    import threading
+
+    import roster.lns as lns
+    from roster.construct import PERSON_GAP, PERSON_LIMIT
+
+    seen: list[tuple[float, float, np.ndarray]] = []
+    original = lns._Highs.run_piece
+
+    def recording(self, piece, start, time_limit, gap, abs_gap=1e-6, watch=None, threads=None):
+        if threading.current_thread().name.startswith("lns-piece"):
+            seen.append((gap, time_limit, np.asarray(piece.columns)))
+        return original(self, piece, start, time_limit, gap, abs_gap, watch=watch, threads=threads)
+
+    monkeypatch.setattr(lns._Highs, "run_piece", recording)
+    inst = parse_instance(_six_people_text(people=40), source="forty.txt", name="forty")
+    cfg = ssb_config(inst, time_limit=20)
+    m = build(ssb_problem(inst, cfg), ssb_rules(cfg), standby_slacks=True)
+    res = lns_solve(m, time_limit=12, seed=5, workers=2, use_lp=False)
+    staff_of = {v.index: s for v, s in zip(m.assign["x"], m.assign["staff_id"])}
+    cols_of = {}
+    for index, s in staff_of.items():
+        cols_of.setdefault(s, set()).add(index)
+    assert len(staff_of) > 1000
+    solved, improved, _, _ = res.stats.by_kind["person"]
+    assert solved > 0
+    persons = [(gap, limit, cols) for gap, limit, cols in seen if gap == PERSON_GAP]
+    assert len(persons) == solved
+    for _, limit, cols in persons:
+        assert limit <= PERSON_LIMIT
+        people = {staff_of[c] for c in cols if c in staff_of}
+        assert len(people) == 1
+        assert {c for c in cols if c in staff_of} == cols_of[people.pop()]
+    # Every other improving piece is solved to optimality.
+    assert all(gap == 0.0 for gap, _, _ in seen if gap != PERSON_GAP)
+    assert all((s.var.varValue or 0) < 1e-6 for s in m.slacks)
+    for c in m.prob.constraints.values():
+        assert c.valid(1e-6), c.name
+    ev = evaluate(inst, roster_to_assignment(extract_roster(m)))
+    assert ev.feasible and ev.objective == pytest.approx(res.objective)
