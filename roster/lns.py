@@ -31,18 +31,19 @@ relaxation alone did not solve in its share of the time, or was too large to try
 (``LP_NONZEROS_PER_SECOND``): then the search keeps
 all but the last 2 %, at most 10 s, and the bound is only what those seconds prove).  Each neighbourhood is cut out of the model as a small MIP
 (:mod:`roster.submip`), so it costs HiGHS the neighbourhood's size, not a presolve
-of the whole model.  The kind of neighbourhood is drawn by its recent
-improvements per second, and each kind's size adapts: it grows while
+of the whole model.  The kind of neighbourhood is drawn by what its pieces
+recently gained per second, and each kind's size adapts: it grows while
 sub-problems are solved to optimality and shrinks when they hit their time
-limit.  When a neighbourhood is the whole model and it is solved to optimality,
+limit (one kind, one whole person re-placed at the construction's gap, keeps its
+size).  When a neighbourhood is the whole model and it is solved to optimality,
 the roster is proven optimal and the search stops; so it does when the objective moves in
 whole steps (integer costs on integer columns) and a roster reaches the LP relaxation's
 value rounded up to the next step (:func:`objective_step`).
 
 Reproducibility: the neighbourhoods come from a generator seeded with
 ``solver.seed``, but the search reads the wall clock -- the number of sub-solves
-depends on the time limit, and the next kind of neighbourhood is drawn by its
-improvements per second -- so two runs of the same model and seed may differ.
+depends on the time limit, and the next kind of neighbourhood is drawn by what
+it gained per second -- so two runs of the same model and seed may differ.
 With ``solver.threads`` > 1 pieces are solved side by side (see ``workers``).
 """
 

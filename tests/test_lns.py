@@ -742,6 +742,11 @@ def test_one_person_re_placed_is_a_kind_of_neighbourhood_at_the_constructions_ga
         people = {staff_of[c] for c in cols if c in staff_of}
         assert len(people) == 1
         assert {c for c in cols if c in staff_of} == cols_of[people.pop()]
+    # What the kinds are credited with is what the search gained (other steps, such as settling
+    # the flow, may gain a little more).
+    credited = sum(gain for _, _, gain, _ in res.stats.by_kind.values())
+    assert credited <= res.stats.first_objective - res.stats.lns_objective + 1e-6
+    assert all((gain > 0) == (improved > 0) and seconds > 0 for _, improved, gain, seconds in res.stats.by_kind.values())
     # Every other improving piece is solved to optimality.
     assert all(gap == 0.0 for gap, _, _ in seen if gap != PERSON_GAP)
     assert all((s.var.varValue or 0) < 1e-6 for s in m.slacks)
