@@ -969,6 +969,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     # and the other kinds' pieces (1-15 s) about 15, yet a third of the person's pieces
     # improved against two thirds of the others', and it was drawn for 33 of 134 pieces.
     scores = {k: 1.0 for k in kinds}
+    # A moving average of each kind's piece times (the first piece's own time, once there is one).
+    durations = {k: 1.0 for k in kinds}
+    timed: set[str] = set()
     # Whether a piece carries the implied columns is chosen the same way, on its own: the
     # flow's tight LP relaxation helps a sub-MIP find and prove its optimum on some models
     # and slows it several times on others.
@@ -1028,7 +1031,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         if slacks_open:
             kind = "repair"
         else:
-            w = np.array([scores[k] for k in kinds])
+            # Drawn so that each kind's share of the workers' time, not of the draws, follows
+            # its score: a kind whose pieces take a tenth of the time is drawn ten times as often.
+            w = np.array([scores[k] / durations[k] for k in kinds])
             w = np.maximum(w, 0.15 * w.mean())
             kind = kinds[int(rng.choice(len(kinds), p=w / w.sum()))]
         free = np.zeros(n_x, dtype=bool)
@@ -1144,6 +1149,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
             # Per cent of the objective gained per second of the piece's own time.
             pay = 100.0 * gained / max(abs(best), 1.0) / max(took, 0.2)
             scores[job.kind] = 0.8 * scores[job.kind] + 0.2 * pay
+            spent = max(took, 0.2)
+            durations[job.kind] = 0.8 * durations[job.kind] + 0.2 * spent if job.kind in timed else spent
+            timed.add(job.kind)
             tally = stats.by_kind.setdefault(job.kind, [0, 0, 0.0, 0.0])
             tally[0] += 1
             tally[1] += int(gained > 0)
