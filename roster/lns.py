@@ -378,6 +378,17 @@ def _widen_on_stall(targets: dict[str, float], stale: int, level: int, n_x: int)
     return level + 1
 
 
+def _draw_weights(scores: dict[str, float], durations: dict[str, float], kinds: tuple[str, ...]) -> np.ndarray:
+    """The chances of drawing each of ``kinds`` next: in proportion to its score (what its pieces
+    gained per second) over its pieces' average time, so that each kind's share of the workers'
+    *time*, not of the draws, follows its score -- a kind whose pieces take a tenth of the time is
+    drawn ten times as often.  Every kind keeps at least 15 % of the mean weight, so none is
+    starved."""
+    w = np.array([scores[k] / durations[k] for k in kinds])
+    w = np.maximum(w, 0.15 * w.mean())
+    return w / w.sum()
+
+
 def _rebase(hw: _Highs, cutter: SubMip, x_idx: np.ndarray, incumbent: np.ndarray, free: np.ndarray,
             values: np.ndarray, upper: np.ndarray, cost: np.ndarray, limit: float,
             base: np.ndarray | None = None) -> np.ndarray | None:
@@ -961,8 +972,9 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     pointer = 0
     # Which kind of neighbourhood to try next: each kind's score is a moving average of what
     # its pieces gained per second (in per cent of the objective, so that the first score, 1,
-    # is on the scale of what they gain), and kinds are drawn in proportion to it (with a
-    # floor, so none is starved) -- the adaptive choice of ALNS.  Which kind pays differs a lot
+    # is on the scale of what they gain), and kinds are drawn in proportion to it over their
+    # pieces' average time (see draw; with a floor, so none is starved) -- the adaptive choice
+    # of ALNS.  Which kind pays differs a lot
     # between models: whole days for everyone on month-long benchmark rosters, a few whole
     # people on others.  Until session 18 the score counted improvements per second, however
     # small: on benchmark instance 22 one person's piece (0.2-0.5 s) gained about 180 a second
@@ -1031,11 +1043,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         if slacks_open:
             kind = "repair"
         else:
-            # Drawn so that each kind's share of the workers' time, not of the draws, follows
-            # its score: a kind whose pieces take a tenth of the time is drawn ten times as often.
-            w = np.array([scores[k] / durations[k] for k in kinds])
-            w = np.maximum(w, 0.15 * w.mean())
-            kind = kinds[int(rng.choice(len(kinds), p=w / w.sum()))]
+            kind = kinds[int(rng.choice(len(kinds), p=_draw_weights(scores, durations, kinds)))]
         free = np.zeros(n_x, dtype=bool)
         target = targets.get("people" if kind == "repair" else kind, 0.0)
         owners = slack_owner[incumbent[slack_idx] > 1e-6] if slacks_open else np.array([], dtype=np.int64)

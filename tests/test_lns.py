@@ -9,7 +9,7 @@ import pulp
 import pytest
 
 from cities import person, small_config
-from roster.lns import lns_solve, objective_step, round_bound_up
+from roster.lns import _draw_weights, lns_solve, objective_step, round_bound_up
 from roster.model import build, extract_roster, solve_model
 from rule_helpers import cfg_with, check, make_problem, requirements, solve
 from roster.ssb import parse_instance
@@ -589,8 +589,8 @@ def test_a_rebase_from_the_old_roster_keeps_the_newer_rosters_changes_the_piece_
 
 
 def _six_people_text(people: int = 6) -> str:
-    """A two-week instance of six people with the mini instance's rules (large enough that the
-    search draws many pieces before it may try the whole model)."""
+    """A two-week instance of six people (or ``people``) with the mini instance's rules (large
+    enough that the search draws many pieces before it may try the whole model)."""
     staff = [f"P{k},E=14|L={3 + k % 2},5400,2400,4,2,2,2" for k in range(people)]
     requests = [f"P{k},{(3 * k) % 14},E,{k + 1}" for k in range(people)]
     return "\n".join([
@@ -754,3 +754,16 @@ def test_one_person_re_placed_is_a_kind_of_neighbourhood_at_the_constructions_ga
         assert c.valid(1e-6), c.name
     ev = evaluate(inst, roster_to_assignment(extract_roster(m)))
     assert ev.feasible and ev.objective == pytest.approx(res.objective)
+
+
+def test_kinds_share_the_workers_time_by_their_scores():
+    """Two kinds paying the same per second get the same share of the time: the one whose pieces
+    take a tenth as long is drawn ten times as often.  A kind that pays nothing keeps a floor."""
+    kinds = ("people", "person", "days")
+    p = _draw_weights({"people": 0.5, "person": 0.5, "days": 0.0}, {"people": 3.0, "person": 0.3, "days": 8.0}, kinds)
+    assert p.sum() == pytest.approx(1.0)
+    assert p[1] == pytest.approx(10 * p[0])
+    time_share = p * np.array([3.0, 0.3, 8.0])
+    assert time_share[0] == pytest.approx(time_share[1])
+    mean = (0.5 / 3.0 + 0.5 / 0.3) / 3
+    assert p[2] / p[0] == pytest.approx(0.15 * mean / (0.5 / 3.0))
