@@ -73,6 +73,10 @@ log = logging.getLogger("roster")
 # of 4 000-8 600 in 5-8 s, and sizes grow from here when pieces are solved quickly.
 START_SIZE_CAP = 4000.0
 
+# A model of at most this many assignment columns is tried whole as the first neighbourhood
+# (with a roster as start HiGHS may simply prove it), and gets no one-person pieces.
+WHOLE_AT_ONCE = 1000
+
 # A search that stalls widens its neighbourhoods: see _widen_on_stall.
 STALL_EVERY = 10
 STALL_GROWTH = 1.5
@@ -382,9 +386,9 @@ def _draw_weights(scores: dict[str, float], durations: dict[str, float], kinds: 
     """The chances of drawing each of ``kinds`` next: in proportion to its score (what its pieces
     gained per second) over its pieces' average time, so that each kind's share of the workers'
     *time*, not of the draws, follows its score -- a kind whose pieces take a tenth of the time is
-    drawn ten times as often.  Every kind keeps at least 15 % of the mean weight, so none is
-    starved."""
-    w = np.array([scores[k] / durations[k] for k in kinds])
+    drawn ten times as often (a kind not yet timed counts as 1 s).  Every kind keeps at least
+    15 % of the mean weight, so none is starved."""
+    w = np.array([scores[k] / durations.get(k, 1.0) for k in kinds])
     w = np.maximum(w, 0.15 * w.mean())
     return w / w.sum()
 
@@ -957,13 +961,13 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     # the last full pass gained 240 a second (63 906 -> 58 625 in 22 s) and the search's
     # pieces after it, solved to optimality, about 60 a second (58 194 at 260 s, 44 712 at
     # 481 s; session 17).  Its size is one person and does not adapt.
-    if len(staff_ids) > 1 and n_x > 1000:
+    if len(staff_ids) > 1 and n_x > WHOLE_AT_ONCE:
         kinds += ("person",)
     person_order = rng.permutation(len(staff_ids))
     person_pointer = 0
     # A small model is tried whole at once: with a roster as start HiGHS may simply prove it.
     if start_size is None:
-        start_size = n_x if n_x <= 1000 else min(n_x, max(150, 0.1 * n_x), START_SIZE_CAP)
+        start_size = n_x if n_x <= WHOLE_AT_ONCE else min(n_x, max(150, 0.1 * n_x), START_SIZE_CAP)
     start_size = float(min(max(start_size, 1.0), n_x))
     targets = {k: start_size for k in kinds if k != "person"}
     if slacks_open:
@@ -981,9 +985,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     # and the other kinds' pieces (1-15 s) about 15, yet a third of the person's pieces
     # improved against two thirds of the others', and it was drawn for 33 of 134 pieces.
     scores = {k: 1.0 for k in kinds}
-    # A moving average of each kind's piece times (the first piece's own time, once there is one).
-    durations = {k: 1.0 for k in kinds}
-    timed: set[str] = set()
+    # A moving average of each kind's piece times, from its first piece's own time on.
+    durations: dict[str, float] = {}
     # Whether a piece carries the implied columns is chosen the same way, on its own: the
     # flow's tight LP relaxation helps a sub-MIP find and prove its optimum on some models
     # and slows it several times on others.
@@ -1155,11 +1158,10 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
         if not job.repairing and not turn:
             gained = best - obj if values is not None and obj < best - 1e-6 else 0.0
             # Per cent of the objective gained per second of the piece's own time.
-            pay = 100.0 * gained / max(abs(best), 1.0) / max(took, 0.2)
-            scores[job.kind] = 0.8 * scores[job.kind] + 0.2 * pay
             spent = max(took, 0.2)
-            durations[job.kind] = 0.8 * durations[job.kind] + 0.2 * spent if job.kind in timed else spent
-            timed.add(job.kind)
+            pay = 100.0 * gained / max(abs(best), 1.0) / spent
+            scores[job.kind] = 0.8 * scores[job.kind] + 0.2 * pay
+            durations[job.kind] = 0.8 * durations[job.kind] + 0.2 * spent if job.kind in durations else spent
             tally = stats.by_kind.setdefault(job.kind, [0, 0, 0.0, 0.0])
             tally[0] += 1
             tally[1] += int(gained > 0)
