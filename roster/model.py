@@ -67,10 +67,13 @@ def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = 
     m = ModelContext(problem, cand, elastic=elastic, standby_slacks=standby_slacks)
     for rule in rules:
         rule.apply(m)
-    # Strengthening implied by the run rules together (none in elastic mode).
+    # Strengthening implied by the rules together (none in elastic mode): the run rules'
+    # flow, and the hours bands in whole shifts.
+    from constraints.count_hull import add_hours_hulls
     from constraints.sequences import add_run_flow
 
     add_run_flow(m, rules)
+    add_hours_hulls(m, rules)
     m.finish()
     return m
 
