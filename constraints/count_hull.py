@@ -23,7 +23,6 @@ most ``MAX_POINTS`` count vectors are strengthened; the rest keep their plain ro
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 from functools import lru_cache
 
@@ -48,22 +47,18 @@ def band_points(lengths: tuple[int, ...], lo: int | None, hi: int | None, ub: tu
     """
     k = len(lengths)
     last = lengths[-1]
-    pts: list[tuple[int, ...]] = []
-    for head in itertools.product(*(range(u + 1) for u in ub[:-1])):
-        n = sum(head)
-        used = sum(a * b for a, b in zip(lengths, head))
-        if n > total or (hi is not None and used > hi):
-            continue
-        low = 0 if lo is None else max(0, -((used - lo) // last))  # ceil((lo - used) / last)
-        high = min(ub[-1], total - n)
-        if hi is not None:
-            high = min(high, (hi - used) // last)
-        if low > high:
-            continue
-        pts.append(head + (low,))
-        if high != low:
-            pts.append(head + (high,))
-    return np.array(pts, dtype=np.int64).reshape(-1, k)
+    grids = np.meshgrid(*(np.arange(u + 1, dtype=np.int64) for u in ub[:-1]), indexing="ij")
+    heads = np.stack([g.ravel() for g in grids], axis=1) if k > 1 else np.zeros((1, 0), dtype=np.int64)
+    n = heads.sum(axis=1)
+    used = heads @ np.asarray(lengths[:-1], dtype=np.int64)
+    low = np.zeros(len(heads), dtype=np.int64) if lo is None else np.maximum(0, -((used - lo) // last))
+    high = np.minimum(ub[-1], total - n)
+    if hi is not None:
+        high = np.minimum(high, (hi - used) // last)  # negative where the head alone is over the top
+    ok = low <= high
+    heads, low, high = heads[ok], low[ok], high[ok]
+    both = np.concatenate([np.column_stack([heads, low]), np.column_stack([heads[high != low], high[high != low]])])
+    return both.reshape(-1, k)
 
 
 def hull_facets(points: np.ndarray) -> list[Facet]:
