@@ -34,6 +34,18 @@ class OneShiftPerDay(Rule):
         ]
 
 
+def sharing_rows(forbids: dict) -> dict:
+    """For each first shift, the first shifts that forbid at least the same followers.
+
+    ``forbids``: first shift -> set of followers it forbids (all on one later day).  With
+    one shift a day, at most one of the returned shifts and the followers is worked, so
+    they share one row: tighter than a row per first shift (late and night both barring
+    tomorrow's early: "late 1/2, night 1/2, early 1/2" meets each shift's own row, not
+    the shared one).  Lists are sorted for a stable model.
+    """
+    return {f: sorted(g for g, then in forbids.items() if then >= mine) for f, mine in forbids.items()}
+
+
 def forbidden_followers(instances: pd.DataFrame, min_rest_hours: float) -> pd.DataFrame:
     """Pairs (first, then) of shift instances on different days too close to work both.
 
@@ -89,17 +101,27 @@ class MinRest(Rule):
         for (sid, inst), expr in per.items():
             by_staff.setdefault(sid, {})[int(inst)] = expr
         groups = pairs.groupby(["first", "then_day"])["then"].apply(list).to_dict()
+        first_day = pairs.groupby("first")["first_day"].first().to_dict()
         for sid, insts in by_staff.items():
+            # The followers share a day, so at most one of them is worked: one row for them
+            # all, shared by the first shifts of that day that bar at least the same ones
+            # (not in elastic mode, where a bend should name one first shift).
+            forbids: dict[tuple, dict] = {}
             for (first, then_day), thens in groups.items():
-                if first not in insts:
-                    continue
-                followers = [insts[t] for t in thens if t in insts]
-                if not followers:
-                    continue
-                # The followers share a day, so at most one of them is worked:
-                # this single row is tighter than one row per pair.
-                lhs = insts[first] + pulp.lpSum(followers)
-                m.add_hard(self.name, lhs, "<=", 1, f"{sid}, after {fmt_time(m.problem.instances.loc[first, 'start'])}")
+                if first in insts:
+                    here = frozenset(t for t in thens if t in insts)
+                    if here:
+                        forbids.setdefault((first_day[first], then_day), {})[first] = here
+            for firsts in forbids.values():
+                sharing = {f: [f] for f in firsts} if m.elastic else sharing_rows(firsts)
+                seen = set()
+                for first, thens in firsts.items():
+                    key = (tuple(sharing[first]), thens)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    lhs = pulp.lpSum(insts[f] for f in sharing[first]) + pulp.lpSum(insts[t] for t in sorted(thens))
+                    m.add_hard(self.name, lhs, "<=", 1, f"{sid}, after {fmt_time(m.problem.instances.loc[first, 'start'])}")
 
     def check(self, ctx: RosterContext) -> list[Violation]:
         rest = ctx.config.labour.min_rest_hours

@@ -41,6 +41,7 @@ import pulp
 from pydantic import Field
 
 from constraints.base import ModelContext, RosterContext, Rule, Violation
+from constraints.labour import sharing_rows
 from constraints.registry import RuleParams, register, staff_column
 from roster.errors import InputError
 
@@ -629,15 +630,25 @@ class ForbiddenSuccessions(Rule):
         by_person: dict[str, dict[tuple[int, str], list]] = {}
         for (sid, day, shift), vs in sv.items():
             by_person.setdefault(sid, {})[(day, shift)] = vs
+        # Every shift that forbids at least what ``shift`` forbids shares its row (``sharing_rows``;
+        # one shift a day is a core rule).  Elastic mode keeps a row per shift, so that a bend
+        # names the shift that breaks it.
+        shared = {} if m.elastic else sharing_rows({s: frozenset(t) for s, t in nxt.items()})
         for sid, cells in by_person.items():
+            seen = set()
             for (day, shift), first in cells.items():
                 thens = nxt.get(shift)
                 if not thens:
                     continue
-                follow = [x for t in thens for x in cells.get((day + 1, t), [])]
+                follow = [x for t in sorted(thens) for x in cells.get((day + 1, t), [])]
                 if not follow:
                     continue
-                # The followers share a day, so at most one is worked: one row for all of them.
+                today = shared.get(shift, [shift])
+                key = (day, tuple(today), frozenset(thens))
+                if key in seen:
+                    continue
+                seen.add(key)
+                first = [x for s in today for x in cells.get((day, s), [])]
                 m.add_hard(self.name, pulp.LpAffineExpression([(x, 1) for x in first] + [(x, 1) for x in follow]), "<=", 1,
                            f"{sid}, {shift} on {day_label(m.problem, day)}")
 

@@ -75,3 +75,18 @@ def rows(cfg, spec, monday=MONDAY):
 
 def shifts_of(roster, sid):
     return roster[roster["staff_id"] == sid]
+
+
+def lp_relaxation_value(prob) -> float:
+    """The LP relaxation's objective of a PuLP model, solved by HiGHS on one thread (the thread
+    count the other tests' solves use, so HiGHS's process-wide scheduler stays as they need it)."""
+    import highspy
+
+    roster_model.BulkHiGHS.use_threads(1)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("threads", 1)
+    h.passModel(roster_model.highs_lp(prob))
+    h.setOptionValue("solve_relaxation", True)
+    h.run()
+    return h.getInfo().objective_function_value

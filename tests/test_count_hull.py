@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import itertools
 
-import highspy
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import constraints.count_hull as count_hull
 from constraints.count_hull import band_facets, band_points, hull_facets
-from roster.model import build, highs_lp
+from rule_helpers import lp_relaxation_value
+from roster.model import build
 from roster.ssb import parse_instance
 from roster.ssb_model import ssb_config, ssb_problem, ssb_rules
 
@@ -84,13 +84,7 @@ def _one_person(max_minutes: int) -> str:
 def _lp_value(max_minutes: int) -> float:
     inst = parse_instance(_one_person(max_minutes), source="one.txt", name="one")
     cfg = ssb_config(inst)
-    m = build(ssb_problem(inst, cfg), ssb_rules(cfg))
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.passModel(highs_lp(m.prob))
-    h.setOptionValue("solve_relaxation", True)
-    h.run()
-    return h.getInfo().objective_function_value
+    return lp_relaxation_value(build(ssb_problem(inst, cfg), ssb_rules(cfg)).prob)
 
 
 def test_the_models_lp_relaxation_meets_the_whole_shift_optimum(monkeypatch):

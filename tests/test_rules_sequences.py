@@ -231,6 +231,32 @@ def test_forbidden_successions_check_and_bad_name():
         run(bad, staff("A"), cover([]))
 
 
+@pytest.mark.parametrize("how", ["forbidden_successions", "min_rest"])
+def test_first_shifts_barring_the_same_follower_share_one_row(how):
+    """Late and night both bar tomorrow's early (as pairs, or by 11 hours' rest): one row for all
+    three, so the LP relaxation can no longer staff each of them half (150 short instead of 200)."""
+    from rule_helpers import lp_relaxation_value
+
+    from roster.model import build as build_model
+
+    if how == "min_rest":
+        cfg = parse_config({
+            "city": {"name": "Tiny", "timezone": "UTC"}, "districts": {"North": {}},
+            "roles": {"clinician": {"clinical": True, "hourly_rate": 0.0, "overtime_multiplier": 1.0}},
+            "shifts": {"early": {"start": "07:00", "hours": 8}, "late": {"start": "15:00", "hours": 8},
+                       "night": {"start": "23:00", "hours": 8, "night": True}},
+            "labour": {"min_rest_hours": 11},
+            "solver": {"time_limit_seconds": 20, "relative_gap": 0.0, "threads": 1},
+            "rules": {"shift_cover": {}},
+        })
+    else:
+        cfg = config({"forbidden_successions": {"pairs": [["late", "early"], ["night", "early"]]}})
+    demand = cover([(0, "late"), (0, "night"), (1, "early")], days=2)
+    assert lp_relaxation_value(build_model(build(cfg, staff("A"), demand, days=2), default_rules(cfg)).prob) == pytest.approx(200)
+    _, res = run(cfg, staff("A"), demand, days=2)
+    assert res.objective == pytest.approx(200)
+
+
 # ----------------------------------------------------------------------------- counts over the horizon
 
 def test_max_shifts_of_type_binds_per_person():
