@@ -193,16 +193,17 @@ def add_hours_hulls(m: ModelContext, rules: list) -> int:
     caps = _shift_caps(m, rules)
     a = m.assign
     week = (a["day"].to_numpy() // 7)
-    rows_of: dict[str, list[int]] = {}
+    rows_of: dict[tuple[str, int | None], list[int]] = {}  # (person, week or None for the horizon) -> rows
     for i, sid in enumerate(a["staff_id"].to_numpy()):
-        rows_of.setdefault(sid, []).append(i)
+        rows_of.setdefault((sid, None), []).append(i)
+        rows_of.setdefault((sid, int(week[i])), []).append(i)
     xs = a["x"].to_numpy()
     days = a["day"].to_numpy()
     shifts = a["shift"].to_numpy()
     minutes = [_minutes(float(h)) for h in a["paid_hours"].to_numpy()]
     added = 0
     for rule_name, sid, w, lo, hi, where in bands:
-        idx = [i for i in rows_of.get(sid, []) if w is None or week[i] == w]
+        idx = rows_of.get((sid, w), [])
         if not idx or any(minutes[i] is None or minutes[i] <= 0 for i in idx):
             continue
         by_len: dict[int, list[int]] = {}

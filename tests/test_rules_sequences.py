@@ -18,7 +18,8 @@ from constraints.base import RosterContext
 from constraints.problem import Problem
 from roster.config import parse_config
 from roster.errors import InputError
-from roster.model import solve
+from roster.model import build as build_model, solve
+from rule_helpers import lp_relaxation_value
 
 MONDAY = dt.date(2026, 11, 2)
 
@@ -235,10 +236,6 @@ def test_forbidden_successions_check_and_bad_name():
 def test_first_shifts_barring_the_same_follower_share_one_row(how):
     """Late and night both bar tomorrow's early (as pairs, or by 11 hours' rest): one row for all
     three, so the LP relaxation can no longer staff each of them half (150 short instead of 200)."""
-    from rule_helpers import lp_relaxation_value
-
-    from roster.model import build as build_model
-
     if how == "min_rest":
         cfg = parse_config({
             "city": {"name": "Tiny", "timezone": "UTC"}, "districts": {"North": {}},
