@@ -20,7 +20,7 @@ import pandas as pd
 import pulp
 
 from constraints import default_rules
-from constraints.base import ModelContext, Rule
+from constraints.base import ModelContext, Rule, new_variable
 from constraints.problem import Problem
 
 log = logging.getLogger("roster")
@@ -63,8 +63,8 @@ def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = 
     """The MIP for ``problem``; ``standby_slacks`` prepares it for :mod:`roster.lns`."""
     rules = default_rules(problem.config) if rules is None else rules
     cand = candidates(problem, rules)
-    cand["x"] = [pulp.LpVariable(f"x_{i}", cat=pulp.LpBinary) for i in range(len(cand))]
     m = ModelContext(problem, cand, elastic=elastic, standby_slacks=standby_slacks)
+    cand["x"] = [new_variable(m.prob, f"x_{i}", cat=pulp.LpBinary) for i in range(len(cand))]
     for rule in rules:
         rule.apply(m)
     # Strengthening implied by the rules together (none in elastic mode): the run rules'
