@@ -221,8 +221,8 @@ class ModelContext:
         """Assemble the objective from the rules' penalty terms (and elastic slacks)."""
         terms = [p.expr for p in self.penalties]
         if self.elastic or self.standby_slacks:
-            # One expression for all slacks: a product per slack (284 000 on benchmark
-            # instance 23) cost seconds of the build.
+            # One expression for all slacks, instead of a throwaway product per slack
+            # (284 000 slacks on benchmark instance 23).
             terms.append(pulp.LpAffineExpression([(s.var, self.elastic_cost) for s in self.slacks if s.var is not None]))
         self.prob.setObjective(pulp.lpSum(terms))
 
@@ -275,9 +275,9 @@ def new_variable(prob: pulp.LpProblem, name: str, low: float | None = 0, up: flo
     """A variable of ``prob``, made the way PuLP 3.3+ asks for (``prob.add_variable``).
 
     Constructing ``pulp.LpVariable`` directly makes PuLP 3.x issue a deprecation
-    warning for every variable; a model of a year (benchmark instance 24, 2.3 million
-    columns) spent seconds of its build in ``warnings.warn`` alone.  Older PuLP has
-    no ``add_variable``; there the plain constructor is the only way.
+    warning for every variable, which costs time on models with millions of columns
+    (benchmark instance 24 has 2.3 million) and will stop working in PuLP 4.  Older
+    PuLP has no ``add_variable``; there the plain constructor is the only way.
     """
     add = getattr(prob, "add_variable", None)
     if add is None:
