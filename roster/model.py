@@ -258,7 +258,7 @@ def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: floa
     use_lns = s.strategy == "lns" and s.name == "highs"
     m = build(problem, rules, standby_slacks=use_lns)
     build_seconds = time.perf_counter() - t0
-    size = {"variables": len(m.prob.variables()), "constraints": len(m.prob.constraints), "candidates": len(m.assign)}
+    size = {"variables": len(m.prob.variables()), "constraints": m.prob.numConstraints(), "candidates": len(m.assign)}
     log.info("model built in %.1f s: %d variables, %d constraints", build_seconds, size["variables"], size["constraints"])
     if use_lns:
         from roster.lns import lns_solve
