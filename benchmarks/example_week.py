@@ -46,7 +46,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     from roster.config import load_config
-    from roster.plan import plan
+    from roster.pipeline import plan
 
     cfg = load_config(args.config)
     if args.solver:

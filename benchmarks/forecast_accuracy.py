@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.aggregate import hourly_counts
-from forecast.backtest import SCORE_COLUMNS, OracleModel, backtest
+from forecast.backtest import OracleModel, backtest
 from forecast.io import parse_timestamps
 from forecast.outages import detect_outages, mask_windows
 

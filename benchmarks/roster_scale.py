@@ -5,7 +5,7 @@
     python benchmarks/roster_scale.py --cases example --solvers highs cbc
     python benchmarks/roster_scale.py --cases 400x20x28 --solvers highs --strategy lns   # solver.strategy
 
-A case is ``STAFFxDISTRICTSxDAYS`` (a synthetic city from :mod:`roster.scale`,
+A case is ``STAFFxDISTRICTSxDAYS`` (a synthetic city from :mod:`benchmarks.scale_city`,
 generated like the example) or ``example`` (the example city's default week,
 through the real forecast and requirements).  Each case runs in its own
 process so its peak memory (max RSS of the process and, for CBC, of the solver
@@ -33,8 +33,8 @@ DEFAULT_CASES = ["example", "50x3x7", "100x6x7", "200x10x7", "400x20x7", "50x3x2
 
 def example_problem(solver: str, time_limit: float):
     from roster.config import load_config
-    from roster.plan import default_week, forecast_week, load_call_history, load_people, requirements_for_problem
-    from roster.requirements import staffing_requirements
+    from roster.pipeline import default_week, forecast_week, load_call_history, load_people, requirements_for_problem
+    from roster.staffing.requirements import staffing_requirements
     from constraints.problem import Problem
     from forecast.timegrid import week_hours
 
@@ -51,8 +51,8 @@ def example_problem(solver: str, time_limit: float):
 def run_one(case: str, solver: str, time_limit: float, gap: float, strategy: str = "mip") -> dict:
     import dataclasses
 
-    from roster import model as roster_model
-    from roster.scale import make_city
+    from roster.solve import model as roster_model
+    from benchmarks.scale_city import make_city
 
     t0 = time.perf_counter()
     if case == "example":

@@ -4,9 +4,9 @@
         [--solver highs|cbc] [--strategy lns|mip] [--threads 2] [--jobs 1] [--out results.csv]
         [--trace DIR]
 
-Each instance is mapped by :mod:`roster.ssb_model` onto Problem + Config + the
-rule list, solved with :func:`roster.model.solve` and the returned roster is
-scored by :func:`roster.ssb_eval.evaluate` -- the reported ``objective`` is the
+Each instance is mapped by :mod:`benchmarks.ssb.model` onto Problem + Config + the
+rule list, solved with :func:`roster.solve.model.solve` and the returned roster is
+scored by :func:`benchmarks.ssb.evaluate.evaluate` -- the reported ``objective`` is the
 evaluator's, not the MIP's.  ``--strategy`` is the config's ``solver.strategy``:
 ``lns`` (default; fix-and-optimise search, then the whole model from the best
 roster -- see ``roster/lns.py``) or ``mip`` (one solve of the whole model).  Every
@@ -76,9 +76,9 @@ def _child(path: str, solver: str, time_limit: float, strategy: str, threads: in
         logger.setLevel(logging.DEBUG)
         logger.addHandler(handler)
     try:
-        from roster.ssb import read_instance
-        from roster.ssb_eval import evaluate
-        from roster.ssb_model import solve_instance
+        from benchmarks.ssb.instance import read_instance
+        from benchmarks.ssb.evaluate import evaluate
+        from benchmarks.ssb.model import solve_instance
 
         inst = read_instance(path)
         res, assignment = solve_instance(inst, solver=solver, time_limit=time_limit, strategy=strategy, threads=threads)
@@ -131,7 +131,7 @@ def main(argv=None) -> int:
     ap.add_argument("--trace", type=Path, default=None, help="directory for each instance's debug log (instanceN.log)")
     args = ap.parse_args(argv)
 
-    from roster.ssb import load_best_known
+    from benchmarks.ssb.instance import load_best_known
 
     best = load_best_known(args.instances / "best_known.csv")
     if args.trace is not None:

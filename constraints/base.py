@@ -122,7 +122,7 @@ class ModelContext:
         self.elastic = elastic
         # Standby slacks: every hard constraint gets a slack column as in elastic
         # mode, but with upper bound 0, so the model *is* the hard model.  A repair
-        # heuristic (roster.lns) may open them to start from any roster at all and
+        # heuristic (roster.solve.lns.search) may open them to start from any roster at all and
         # then drive them back to zero, without building a second model.
         self.standby_slacks = standby_slacks and not elastic
         self.elastic_cost = elastic_cost

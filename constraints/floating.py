@@ -94,7 +94,7 @@ class FloatPool(Rule):
 
     def prepare_staff(self, staff: pd.DataFrame, config) -> pd.DataFrame:
         """Widen pool members' float districts (called when the staff file is read)."""
-        from roster.errors import InputError
+        from forecast.errors import InputError
 
         unknown = [d for d in self.params.districts if d not in config.districts]
         if unknown:

@@ -43,7 +43,7 @@ from pydantic import Field
 from constraints.base import ModelContext, RosterContext, Rule, Violation
 from constraints.labour import sharing_rows
 from constraints.registry import RuleParams, register, staff_column
-from roster.errors import InputError
+from forecast.errors import InputError
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -738,7 +738,7 @@ def add_run_flow(m: ModelContext, rules: list, *, max_states: int = 60) -> int:
     patterns, far tighter than the pattern rows alone (e.g. with runs of at most
     5 days and days off in pairs, a fractional roster can no longer work 5/6 of
     the days).  Flows are continuous: integral day variables force a path.  The
-    flow variables are listed in ``m.implied`` (see :mod:`roster.submip`).
+    flow variables are listed in ``m.implied`` (see :mod:`roster.solve.lns.submip`).
     Skipped in elastic mode (the hard rules may bend there).  Returns the number
     of flow variables added.
     """

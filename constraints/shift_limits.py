@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 from constraints.base import ModelContext, RosterContext, Rule, Violation
 from constraints.registry import STAFF_NUMBER_COLUMNS, RuleParams, register, staff_column
 from constraints.sequences import person_limits
-from roster.errors import InputError
+from forecast.errors import InputError
 
 MAX_NIGHT_SHIFTS_COLUMN = staff_column("max_night_shifts", "most shifts of a capped kind in the horizon (max_shifts_of_type rule with column = \"max_night_shifts\")")
 MIN_TOTAL_HOURS_COLUMN = staff_column("min_total_hours", "fewest paid hours over the planning horizon (total_hours rule)")

@@ -42,7 +42,7 @@ from pydantic import Field, field_validator
 
 from constraints.base import ModelContext, RosterContext, Rule, Violation, fmt_time, hour_ranges
 from constraints.registry import RuleParams, register
-from roster.errors import InputError
+from forecast.errors import InputError
 
 _CLOCK = re.compile(r"([01]\d|2[0-4]):([0-5]\d)")
 

@@ -268,7 +268,7 @@ def erlang_c_teams(
 ) -> int:
     """Fewest teams (at least ``min_teams``) so that ``target_share`` of calls get a team within
     ``target_minutes``: the project's own Erlang C, as ``roster requirements`` uses it."""
-    from roster.erlang import teams_needed
+    from roster.staffing.erlang import teams_needed
 
     return max(min_teams, teams_needed(rate_per_hour, busy_minutes, target_minutes, target_share))
 

@@ -1,21 +1,20 @@
-"""Errors a user can fix.
+"""Errors a user can fix, and the plan that has no roster.
 
-Every problem with the user's own input (config, CSV files, command options) is
-raised as :class:`InputError` with a message that names the file, the row or key,
-and what to do.  The CLI prints the message and exits with code 2; it never shows
-a traceback for such a mistake.
+:class:`InputError` comes from :mod:`forecast.errors`, the one hierarchy every package
+shares; the CLI maps it to exit code 2 and :class:`InfeasibleError` to exit code 3.
 """
 
 from __future__ import annotations
 
-
-class InputError(ValueError):
-    """A problem with the user's input, explained in plain words."""
+from forecast.errors import CrisisRosterError, ForecastInputError, InputError
 
 
-class InfeasibleError(RuntimeError):
+class InfeasibleError(CrisisRosterError, RuntimeError):
     """No roster satisfies the hard rules; ``diagnosis`` says which rule failed where."""
 
     def __init__(self, diagnosis: str):
         super().__init__(diagnosis)
         self.diagnosis = diagnosis
+
+
+__all__ = ["CrisisRosterError", "ForecastInputError", "InfeasibleError", "InputError"]

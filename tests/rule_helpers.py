@@ -10,7 +10,8 @@ from cities import no_leave, small_config
 from constraints import RosterContext, default_rules
 from constraints.problem import Problem, shift_instances
 from forecast.timegrid import week_hours
-from roster import model as roster_model
+from roster.solve import highs
+from roster.solve import model as roster_model
 
 MONDAY = dt.date(2026, 11, 2)
 
@@ -82,11 +83,11 @@ def lp_relaxation_value(prob) -> float:
     count the other tests' solves use, so HiGHS's process-wide scheduler stays as they need it)."""
     import highspy
 
-    roster_model.BulkHiGHS.use_threads(1)
+    highs.BulkHiGHS.use_threads(1)
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
-    h.passModel(roster_model.highs_lp(prob))
+    h.passModel(highs.highs_lp(prob))
     h.setOptionValue("solve_relaxation", True)
     h.run()
     return h.getInfo().objective_function_value

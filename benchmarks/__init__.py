@@ -1,0 +1,1 @@
+"""Benchmark scripts and the code only they need (not part of the installed package)."""

@@ -1,0 +1,41 @@
+"""The ``roster`` typer app: one module per command group, registered here.
+
+Commands parse options, call the pipeline, print a short human summary and map errors
+to exit codes (see :mod:`roster.cli.common`).
+"""
+
+from __future__ import annotations
+
+import os
+
+# Small model fits are slower, not faster, with multi-threaded BLAS on a shared
+# machine; users can still set their own value.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import logging  # noqa: E402
+
+import typer  # noqa: E402
+
+from roster.cli import demand, plan, service  # noqa: E402
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Forecast crisis-call demand, turn it into staffing needs, and build weekly rosters for mobile crisis teams.",
+)
+
+
+@app.callback()
+def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debug logs.")) -> None:
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("cmdstanpy", "prophet"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+for command in (plan.plan, plan.check, demand.erlang, demand.forecast, demand.requirements, service.simulate,
+                service.backtest):
+    app.command(command.__name__)(command)
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,104 @@
+"""``roster plan`` and ``roster check``: the weekly roster, and any roster against the hard rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from roster.cli.common import EXIT_OK, EXIT_VIOLATIONS, ConfigOpt, load, progress_printer, run
+from roster.errors import InfeasibleError
+
+
+def plan(
+    config: Path = ConfigOpt,
+    week: Optional[str] = typer.Option(None, help="Monday the week starts (YYYY-MM-DD); default: the first Monday after the call history ends."),
+    out: Path = typer.Option(Path("out"), help="Folder for roster.csv, coverage.csv, forecast.csv, requirements.csv, summary.json."),
+    previous: Optional[Path] = typer.Option(None, help="Last week's roster.csv, so rest and consecutive days carry over."),
+    pin: Optional[Path] = typer.Option(None, help="The published roster.csv of this week: keep its shifts and change as little as possible (after a sick call, add the leave to time_off first)."),
+    freeze_before: Optional[str] = typer.Option(None, help="With --pin: days before this date (YYYY-MM-DD) are fixed as published."),
+    time_limit: Optional[float] = typer.Option(None, help="Solver time limit in seconds (default: solver.time_limit_seconds)."),
+    pseudonymise: bool = typer.Option(False, "--pseudonymise", help="Replace names with stable pseudonyms in roster.csv."),
+    shift_requirements: Optional[Path] = typer.Option(None, "--shift-requirements", help="Staff needed per shift (date,shift,district,role,required) instead of Erlang C from the forecast."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress messages."),
+) -> None:
+    """Forecast, staff needs and an optimised roster for one week, written to OUT."""
+
+    def go() -> int:
+        from roster.io.writers import write_outputs
+        from roster.pipeline import plan as run_plan
+
+        from roster.io.writers import write_text
+
+        cfg = load(config)
+        try:
+            result = run_plan(cfg, week, progress=progress_printer(quiet), time_limit=time_limit, previous=previous, pin=pin,
+                              freeze_before=freeze_before, shift_requirements=shift_requirements)
+        except InfeasibleError as exc:
+            write_text(Path(out) / "diagnosis.txt", exc.diagnosis + "\n")
+            raise
+        written = write_outputs(out, result.files(pseudonymise=pseudonymise))
+        s = result.summary
+        short = s["shortfall_hours"]
+        typer.echo(f"Roster for the week of {result.monday} ({s['hours_in_week']} hours, {cfg.timezone})")
+        gap = "" if s["gap"] is None else f", gap {100 * s['gap']:.2f} %"
+        typer.echo(f"  solver:     {s['solver']} {s['status']}{gap}, {s['solve_seconds']:.1f} s (model built in {s['build_seconds']:.1f} s)")
+        typer.echo(f"  cost:       ${s['total_cost']:,.2f} (regular ${s['regular_cost']:,.2f}, overtime ${s['overtime_cost']:,.2f})")
+        typer.echo(f"  staff:      {s['staff_used']} of {s['staff_total']} people, {s['shifts']} shifts")
+        typer.echo(f"  coverage:   {s['scheduled_hours']:.0f} staff-hours scheduled for {s['required_hours']:.0f} required")
+        if short["total"] > 0:
+            worst = ", ".join(f"{d} {h:g}" for d, h in sorted(short["by_district"].items(), key=lambda kv: -kv[1]) if h > 0)
+            typer.echo(f"  SHORTFALL:  {short['total']:g} staff-hours uncovered ({worst}); see coverage.csv")
+        else:
+            typer.echo("  shortfall:  none — every required staff-hour is covered")
+        if result.penalties is not None:
+            from roster.evaluate.explain import summary_lines
+
+            lines = summary_lines(result.penalties)
+            if lines:
+                typer.echo("  penalties:  " + "\n              ".join(lines) + " (see penalties.csv, explain.csv)")
+        pins = s.get("pins")
+        if pins is not None:
+            typer.echo(f"  published:  {pins['kept']} of {pins['published']} shifts kept, {len(pins['released'])} released, "
+                       f"{len(pins['removed'])} removed, {pins['added']} added (see changes.csv)")
+            for r in pins["released"]:
+                typer.echo(f"    released: {r['staff_id']} {r['shift']} {r['date']} in {r['district']}: {r['reason']}")
+        if result.simulation is not None:
+            from roster.cli.service import format_simulation
+
+            typer.echo(format_simulation(result.simulation, cfg))
+        typer.echo(f"  files:      {', '.join(str(p) for p in written)}")
+        return EXIT_OK
+
+    run(go)
+
+
+def check(
+    roster_file: Path = typer.Argument(..., metavar="ROSTER.csv", help="A roster to check (ours or hand-edited)."),
+    config: Path = ConfigOpt,
+    previous: Optional[Path] = typer.Option(None, help="Last week's roster, for rest and consecutive days across the boundary."),
+    as_json: bool = typer.Option(False, "--json", help="Print violations as JSON."),
+) -> None:
+    """Check a roster against the staff file, leave and every hard rule (exit 4 on any violation)."""
+
+    def go() -> int:
+        from roster.evaluate.check import check_roster
+
+        cfg = load(config)
+        report = check_roster(cfg, roster_file, previous=previous)
+        hard = [v for v in report.violations if v.hard]
+        soft = [v for v in report.violations if not v.hard]
+        if as_json:
+            typer.echo(json.dumps([v.as_dict() for v in report.violations], indent=2))
+        else:
+            typer.echo(f"Checked {report.shifts} shifts of {report.staff} people, week of {report.monday}.")
+            for v in hard:
+                typer.echo(f"  VIOLATION [{v.rule}] {v.message}")
+            for v in soft:
+                typer.echo(f"  note [{v.rule}] {v.message}")
+            typer.echo("No hard-rule violations." if not hard else f"{len(hard)} hard-rule violation(s).")
+        return EXIT_VIOLATIONS if hard else EXIT_OK
+
+    run(go)

@@ -1,0 +1,101 @@
+"""Explain an infeasible plan in plain words.
+
+When the hard rules cannot all hold, the model is rebuilt in *elastic* form:
+every hard constraint gets a slack variable with a large cost, and the solver
+finds the smallest set of bends that makes a roster possible.  The bent
+constraints are grouped by rule and district and turned into sentences, with
+the facts a lead needs to act (who could have worked there, who is on leave).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from constraints.base import ModelContext, fmt_time, hour_ranges
+from constraints.problem import Problem
+
+
+def _context(problem: Problem, rule: str, where: str) -> str:
+    """Facts about the place a rule failed: people who may work there and who is on leave."""
+    staff = problem.staff
+    district = where.split(",")[0].strip()
+    if rule == "supervision_ratio" and district in problem.config.districts:
+        may = staff[staff["clinical"] & staff.apply(lambda r: district == r["home_district"] or district in r["float_districts"], axis=1)]
+        on_leave = may["staff_id"].isin(set(problem.leave["staff_id"])) if not problem.leave.empty else pd.Series(False, index=may.index)
+        return (
+            f" {len(may)} clinician(s) may work in {district}"
+            + (f", of whom {int(on_leave.sum())} have approved leave this period" if len(may) else "")
+            + "; let more clinicians float there, move leave, or lower supervision.max_non_clinical_per_clinician's demand by rostering fewer non-clinical staff."
+        )
+    if rule == "citywide_supervisor":
+        sup = staff[staff["supervisor"] & staff["clinical"]]
+        nights = int(sup["works_nights"].sum())
+        return (
+            f" There are {len(sup)} supervisor-flagged clinician(s), {nights} of whom work nights; "
+            "flag more clinicians as supervisors, approve fewer overlapping leaves, or lower supervision.min_supervisors_citywide."
+        )
+    return ""
+
+
+def _collapse(problem: Problem, places: list[str]) -> list[str]:
+    """'North, Mon … 20:00', 'North, Mon … 21:00' → 'North: Mon … 20:00–22:00' (other places unchanged)."""
+    pos: dict[str, int] = {}
+    for i, ts in enumerate(problem.hours):
+        pos.setdefault(fmt_time(ts), i)
+    by_area: dict[str, list[int]] = {}
+    other: list[str] = []
+    for w in places:
+        area, _, rest = w.rpartition(", ")
+        if area and rest in pos:
+            by_area.setdefault(area, []).append(pos[rest])
+        else:
+            other.append(w)
+    return [f"{area}: {hour_ranges(problem.hours, hrs)}" for area, hrs in by_area.items()] + other
+
+
+def _rule_context(rules, problem: Problem, rule: str, places: list[str]) -> str:
+    for r in rules or []:
+        hook = getattr(r, "diagnose_context", None)
+        if r.name == rule and hook is not None:
+            return " " + hook(problem, places)
+    return _context(problem, rule, places[0])
+
+
+def diagnose(problem: Problem, rules=None, *, time_limit: float = 60) -> str:
+    """A plain-language explanation of which hard rules conflict, where and when.
+
+    Always names at least one rule: if even the relaxed model cannot be solved
+    in time, the hard rules in the model are listed as the candidates.
+    """
+    from constraints import default_rules
+    from roster.solve.model import build
+    from roster.solve.highs import solve_model
+
+    rules = default_rules(problem.config) if rules is None else rules
+    m: ModelContext = build(problem, rules, elastic=True)
+    constant_failures = [s for s in m.slacks if s.var is None]
+    status, _, _, _ = solve_model(m, time_limit=time_limit)
+    bent = []
+    if status in ("optimal", "feasible"):
+        bent = [(s.rule, s.where, s.var.varValue or 0.0) for s in m.slacks if s.var is not None and (s.var.varValue or 0) > 1e-6]
+    bent += [(s.rule, s.where, 1.0) for s in constant_failures]
+    if status not in ("optimal", "feasible") and not constant_failures:
+        named = ", ".join(sorted(m.constraint_count)) or "(none)"
+        return (
+            "No roster satisfies the hard rules, and the relaxed model could not be solved within the time limit to say "
+            f"which; the hard rules in play are: {named}. Try a longer solver.time_limit_seconds to get a diagnosis."
+        )
+    if not bent:
+        return "The hard rules can all be met; the solver stopped before finding a roster. Raise solver.time_limit_seconds."
+    frame = pd.DataFrame(bent, columns=["rule", "where", "amount"])
+    lines = ["No roster meets every hard rule. The smallest set of rules that would have to bend:"]
+    for rule, grp in frame.groupby("rule", sort=False):
+        places = grp["where"].tolist()
+        shown_places = _collapse(problem, places)
+        shown = "; ".join(shown_places[:6]) + (f"; and {len(shown_places) - 6} more" if len(shown_places) > 6 else "")
+        short = grp["amount"].sum()
+        lines.append(
+            f"- {rule} cannot be met at {len(places)} place(s) (short by {short:g} in total): {shown}."
+            f"{_rule_context(rules, problem, rule, places)}"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,130 @@
+"""Assemble the MIP from the rules, solve it, and read the roster back.
+
+The model is built from candidate assignments (person × shift instance × district
+they may work in), created with vectorised joins; rules then add constraints and
+objective terms.  The solver is run by :mod:`roster.solve.highs` (one MIP) or
+:mod:`roster.solve.lns` (the neighbourhood search).  Build time and solve time are
+measured separately.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pulp
+
+from constraints import default_rules
+from constraints.base import ModelContext, Rule, new_variable
+from constraints.problem import Problem
+from roster.solve.highs import solve_model
+from roster.solve.lns import lns_solve
+
+log = logging.getLogger("roster")
+
+
+def candidates(problem: Problem, rules: list[Rule]) -> pd.DataFrame:
+    """Every (person, shift instance, district) the hard eligibility rules allow."""
+    staff = problem.staff
+    allowed = staff[["staff_id", "home_district", "float_districts"]].copy()
+    allowed["district"] = [[h, *f] for h, f in zip(allowed["home_district"], allowed["float_districts"])]
+    allowed = allowed.explode("district")[["staff_id", "district"]].drop_duplicates()
+    inst = problem.instances.reset_index()
+    cand = allowed.merge(inst, how="cross")
+    cols = ["role", "seat", "clinical", "supervisor", "works_nights", "hourly_rate", "contract_hours"]
+    cand = cand.merge(staff[["staff_id", *cols]], on="staff_id")
+    for rule in rules:
+        restrict = getattr(rule, "restrict", None)
+        if restrict is not None:
+            cand = restrict(cand, problem)
+    cand = cand.sort_values(["staff_id", "inst", "district"], kind="stable").reset_index(drop=True)
+    return cand
+
+
+@dataclass
+class SolveResult:
+    status: str  # optimal | feasible | infeasible | no_solution
+    solver: str
+    objective: float | None
+    bound: float | None
+    gap: float | None
+    build_seconds: float
+    solve_seconds: float
+    roster: pd.DataFrame
+    penalties: dict[str, float] = field(default_factory=dict)
+    model_size: dict[str, int] = field(default_factory=dict)
+
+
+def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = False,
+          standby_slacks: bool = False) -> ModelContext:
+    """The MIP for ``problem``; ``standby_slacks`` prepares it for :mod:`roster.solve.lns.search`."""
+    rules = default_rules(problem.config) if rules is None else rules
+    cand = candidates(problem, rules)
+    m = ModelContext(problem, cand, elastic=elastic, standby_slacks=standby_slacks)
+    cand["x"] = [new_variable(m.prob, f"x_{i}", cat=pulp.LpBinary) for i in range(len(cand))]
+    for rule in rules:
+        rule.apply(m)
+    # Strengthening implied by the rules together (none in elastic mode): the run rules'
+    # flow, and the hours bands in whole shifts.
+    from constraints.count_hull import add_hours_hulls
+    from constraints.sequences import add_run_flow
+
+    add_run_flow(m, rules)
+    add_hours_hulls(m, rules)
+    m.finish()
+    return m
+
+
+def extract_roster(m: ModelContext) -> pd.DataFrame:
+    """The chosen assignments as roster rows (before pay is split into regular and overtime)."""
+    a = m.assign
+    chosen = a[[v.varValue is not None and v.varValue > 0.5 for v in a["x"]]]
+    cols = ["staff_id", "role", "district", "date", "shift", "start", "end", "paid_hours"]
+    return chosen[cols].sort_values(["start", "district", "staff_id"]).reset_index(drop=True)
+
+
+def penalty_values(m: ModelContext) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for p in m.penalties:
+        key = f"{p.rule}: {p.label}"
+        out[key] = out.get(key, 0.0) + float(pulp.value(p.expr) or 0.0)
+    return out
+
+
+def gap_of(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return abs(objective - bound) / max(abs(objective), 1e-9)
+
+
+def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: float | None = None) -> SolveResult:
+    """Build and solve the roster model for ``problem``."""
+    t0 = time.perf_counter()
+    s = problem.config.solver
+    use_lns = s.strategy == "lns" and s.name == "highs"
+    m = build(problem, rules, standby_slacks=use_lns)
+    build_seconds = time.perf_counter() - t0
+    size = {"variables": len(m.prob.variables()), "constraints": m.prob.numConstraints(), "candidates": len(m.assign)}
+    log.info("model built in %.1f s: %d variables, %d constraints", build_seconds, size["variables"], size["constraints"])
+    if use_lns:
+        limit = time_limit if time_limit is not None else s.time_limit_seconds
+        res = lns_solve(m, time_limit=limit, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
+                        lns_share=s.lns_share)
+        status, objective, bound, seconds = res.status, res.objective, res.bound, res.seconds
+    else:
+        status, objective, bound, seconds = solve_model(m, time_limit=time_limit)
+    roster = extract_roster(m) if status in ("optimal", "feasible") else m.assign.iloc[:0][["staff_id"]]
+    return SolveResult(
+        status=status,
+        solver=problem.config.solver.name,
+        objective=objective,
+        bound=bound,
+        gap=gap_of(objective, bound),
+        build_seconds=build_seconds,
+        solve_seconds=seconds,
+        roster=roster,
+        penalties=penalty_values(m) if status in ("optimal", "feasible") else {},
+        model_size=size,
+    )
