@@ -91,3 +91,28 @@ def lp_relaxation_value(prob) -> float:
     h.setOptionValue("solve_relaxation", True)
     h.run()
     return h.getInfo().objective_function_value
+
+
+def fixed_roster_terms(problem, roster, rules=None) -> dict[str, float]:
+    """The model's objective terms (``"rule: label" -> value``) for exactly ``roster``.
+
+    The model is built in elastic mode (a roster that bends a hard rule stays solvable;
+    the slacks are not penalty terms), every assignment is fixed to the roster, and the
+    rest of the model -- overtime, shortfall and other auxiliary columns -- is solved for
+    its cheapest values, which is what the roster costs in the model.
+    """
+    import pulp
+
+    rules = default_rules(problem.config) if rules is None else rules
+    m = roster_model.build(problem, rules, elastic=True)
+    a = m.assign
+    key = {(r.staff_id, r.date, r.shift, r.district) for r in roster.itertuples()}
+    chosen = [(s, d, sh, di) in key for s, d, sh, di in zip(a["staff_id"], a["date"], a["shift"], a["district"])]
+    missing = key - {k for k, c in zip(zip(a["staff_id"], a["date"], a["shift"], a["district"]), chosen) if c}
+    assert not missing, f"roster rows with no candidate in the model: {sorted(missing)[:3]}"
+    for var, on in zip(a["x"], chosen):
+        var.lowBound = var.upBound = 1 if on else 0
+    highs.BulkHiGHS.use_threads(1)
+    m.prob.solve(highs.BulkHiGHS(msg=False, threads=1))
+    assert m.prob.status == pulp.LpStatusOptimal, pulp.LpStatus[m.prob.status]
+    return roster_model.penalty_values(m)
