@@ -8,6 +8,7 @@ from constraints.base import ModelContext, RosterContext, Rule, Violation
 from constraints.cost import WageCost
 from constraints.coverage import Coverage
 from constraints.labour import MaxConsecutiveDays, MaxHoursPerWeek, MinDaysOff, MinRest, OneShiftPerDay
+from constraints.registry import configured_rules
 from constraints.supervision import CitywideSupervisor, DistrictSupervisionRatio
 
 
@@ -33,9 +34,14 @@ def default_rules(config=None) -> list[Rule]:
     ]
     if config is None:
         return core
-    from constraints.registry import configured_rules
-
     return core + configured_rules(config.rule_settings())
 
 
-__all__ = ["Rule", "Violation", "ModelContext", "RosterContext", "default_rules"]
+def prepare_staff(staff, config, rules: list[Rule] | None = None):
+    """The staff table after every rule's :meth:`Rule.prepare_staff` (e.g. the float pool)."""
+    for rule in default_rules(config) if rules is None else rules:
+        staff = rule.prepare_staff(staff, config)
+    return staff
+
+
+__all__ = ["Rule", "Violation", "ModelContext", "RosterContext", "default_rules", "prepare_staff"]

@@ -25,6 +25,7 @@ import pandas as pd
 import pulp
 
 from constraints.problem import Problem, covered_hours
+from forecast.errors import InputError
 
 
 @dataclass(frozen=True)
@@ -67,18 +68,106 @@ class ElasticSlack:
     var: pulp.LpVariable
 
 
+@dataclass(frozen=True)
+class HoursBand:
+    """A hard band on one person's paid hours, in a week of the horizon or the whole horizon.
+
+    Rules declare their bands (:meth:`Rule.hours_bands`) so the strengthening in
+    :mod:`constraints.count_hull` can add the band's integer hull in whole shifts.
+    """
+
+    staff_id: str
+    week: int | None  # week of the horizon (0 = the first), None = the whole horizon
+    low: float | None
+    high: float | None
+    where: str
+
+
+RUN_LIMIT_KINDS = ("max_run", "min_run", "min_off", "max_weekends")
+
+
 class Rule:
-    """Base class: subclasses set ``name``, ``hard`` and implement ``apply`` and ``check``."""
+    """One named rule.  Subclasses set ``name``, ``hard`` and ``description`` and implement
+    :meth:`apply` and :meth:`check`; every other hook below is optional, with a default
+    that does nothing, and is called for every rule at the step its docstring names.
+    A new rule needs no edits elsewhere: the pipeline, the model and the strengthening
+    ask each rule through these hooks.
+    """
 
     name: str = "rule"
     hard: bool = True
     description: str = ""
 
+    # -- when roster.toml is read ------------------------------------------------
+    def validate(self, config) -> list[str]:
+        """Problems with the rule's references to the config (districts, shifts, roles,
+        seats), each naming the key, e.g. ``rules.language_cover.districts names ['X'],
+        which are not districts; ...``.  Called when roster.toml is loaded and again when
+        a model is built, so a bad reference never reaches the solver."""
+        return []
+
+    def ensure_valid(self, config) -> None:
+        """Raise :class:`InputError` naming every problem :meth:`validate` finds."""
+        problems = self.validate(config)
+        if problems:
+            raise InputError("roster.toml: " + " ".join(problems))
+
+    # -- when the staff file is read ---------------------------------------------
+    def prepare_staff(self, staff: pd.DataFrame, config) -> pd.DataFrame:
+        """Adjust the staff table before anything else sees it (e.g. the float pool widens
+        float districts).  Raise :class:`InputError` for staff the rule names but the file lacks."""
+        return staff
+
+    # -- building the model --------------------------------------------------------
+    def restrict(self, cand: pd.DataFrame, problem: Problem) -> pd.DataFrame:
+        """Drop candidate assignments the rule forbids outright (leave, eligibility, rest
+        after last week), so the model never creates their variables."""
+        return cand
+
     def apply(self, model: "ModelContext") -> None:  # pragma: no cover - interface
+        """Add the rule's variables, hard constraints (``add_hard``) and penalty terms (``add_penalty``)."""
         raise NotImplementedError
 
+    # -- what the rule lets the model derive (strengthening, after every apply) -----
+    def hours_bands(self, problem: Problem) -> list[HoursBand]:
+        """The hard bands on paid hours the rule imposes (for the whole-shift hull rows)."""
+        return []
+
+    def shift_caps(self, problem: Problem) -> dict[str, tuple[frozenset, int]]:
+        """Per person, a hard cap on shifts of the given kinds over the horizon."""
+        return {}
+
+    def run_limits(self, problem: Problem) -> dict[str, dict[str, int | None]]:
+        """Hard limits on runs of working days, per kind of :data:`RUN_LIMIT_KINDS` and
+        person (``max_run``: most consecutive days, ``min_run``: fewest, ``min_off``: fewest
+        consecutive days off, ``max_weekends``: most weekends worked), for the run flow."""
+        return {}
+
+    def shifts_per_day_cap(self) -> int | None:
+        """The most shifts a person may start on one day under this rule (None: no cap)."""
+        return None
+
+    # -- a finished roster ---------------------------------------------------------
     def check(self, roster: "RosterContext") -> list[Violation]:  # pragma: no cover - interface
+        """The roster's breaches of this rule, read from the rows alone (never from a model)."""
         raise NotImplementedError
+
+    def annotate_roster(self, roster: pd.DataFrame, config) -> pd.DataFrame:
+        """Add what the rule decided to the solved roster's rows (e.g. the seat each person fills)."""
+        return roster
+
+    def diagnose_context(self, problem: Problem, places: list[str]) -> str | None:
+        """One sentence for the diagnosis of an infeasible plan when this rule had to bend:
+        why it binds and what the user can change."""
+        return None
+
+
+def unknown_names(key: str, names, known, what: str) -> list[str]:
+    """``["rules.X.key names [...], which are not <what>; known <what> are [...]."]`` or ``[]``."""
+    bad = [n for n in names if n not in known]
+    if not bad:
+        return []
+    return [f"{key} names {bad}, which are not {what}; known {what} are {sorted(known)}."]
 
 
 def fmt_time(ts: pd.Timestamp) -> str:

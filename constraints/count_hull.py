@@ -6,8 +6,8 @@ work 16.4 eight-hour shifts, or fill the band to the minute with a fraction of a
 ten-hour night.  In whole shifts a band is much tighter: with 8-hour days and a
 10-hour night, 136 hours allow 17 days but only 10 days beside 5 nights (130 hours).
 Such losses add up over a team and decide how much cover it can give; the LP cannot
-see them, so the solver's bound is far too hopeful and its branching slow (benchmark
-instance 9: LP relaxation 38.9 against an optimum of 439, and 405.7 with these rows).
+see them, so the solver's bound is far too hopeful and its branching slow (on a
+benchmark roster these rows can raise the LP relaxation tenfold; docs/ssb.md).
 
 So for each person and band we count the person's shifts by length, ``y_L``, find the
 integer points of ``{lo <= sum L*y_L <= hi, 0 <= y_L <= u_L, sum y_L <= days}`` and
@@ -22,7 +22,6 @@ most ``MAX_POINTS`` count vectors are strengthened; the rest keep their plain ro
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from functools import lru_cache
 
@@ -134,45 +133,16 @@ def _minutes(hours: float) -> int | None:
 
 
 def _bands(m: ModelContext, rules: list) -> list[tuple[str, str, object, float | None, float | None, str]]:
-    """(rule name, staff id, day filter, lo hours, hi hours, where) for each hard hours band."""
-    from constraints.hours import PartTimeCap
-    from constraints.labour import MaxHoursPerWeek
-    from constraints.shift_limits import TotalHours
-
-    problem = m.problem
-    out = []
-    weeks = problem.weeks()
-
-    def week_of(w):
-        return f"week of {problem.monday + dt.timedelta(days=7 * w)}"
-
-    for rule in rules:
-        if isinstance(rule, TotalHours):
-            for sid, (lo, hi) in rule.limits(problem).items():
-                if (lo is not None and lo > 0) or hi is not None:
-                    out.append((rule.name, sid, None, lo, hi, f"{sid}, whole shifts within the hours of the horizon"))
-        elif isinstance(rule, MaxHoursPerWeek) and m.config.labour.max_hours_per_week is not None:
-            cap = m.config.labour.max_hours_per_week
-            for sid in problem.staff["staff_id"]:
-                for w in range(len(weeks)):
-                    out.append((rule.name, sid, w, None, cap, f"{sid}, whole shifts within the hours of the {week_of(w)}"))
-        elif isinstance(rule, PartTimeCap) and rule.params.hard:
-            for (sid, w), cap in rule.caps(problem).items():
-                out.append((rule.name, sid, w, None, cap, f"{sid}, whole shifts within the part-time cap, {week_of(w)}"))
-    return out
+    """(rule name, staff id, week or None, lo hours, hi hours, where) for each hard hours band."""
+    return [(rule.name, b.staff_id, b.week, b.low, b.high, b.where) for rule in rules for b in rule.hours_bands(m.problem)]
 
 
 def _shift_caps(m: ModelContext, rules: list) -> dict[str, list[tuple[frozenset, int]]]:
-    """Per person, the ``max_shifts_of_type`` caps: (shift kinds, most shifts of them in the horizon)."""
-    from constraints.shift_limits import MaxShiftsOfType
-
+    """Per person, the hard caps on shifts of some kinds: (shift kinds, most shifts of them in the horizon)."""
     out: dict[str, list[tuple[frozenset, int]]] = {}
     for rule in rules:
-        if isinstance(rule, MaxShiftsOfType):
-            kinds = frozenset(rule.params.shifts)
-            for sid, cap in rule.limits(m.problem).items():
-                if cap is not None:
-                    out.setdefault(sid, []).append((kinds, int(cap)))
+        for sid, cap in rule.shift_caps(m.problem).items():
+            out.setdefault(sid, []).append(cap)
     return out
 
 
@@ -184,9 +154,7 @@ def add_hours_hulls(m: ModelContext, rules: list) -> int:
     """
     if m.elastic or m.assign.empty:
         return 0
-    from constraints.labour import OneShiftPerDay
-
-    one_a_day = any(isinstance(r, OneShiftPerDay) for r in rules)
+    one_a_day = any(r.shifts_per_day_cap() == 1 for r in rules)
     bands = _bands(m, rules)
     if not bands:
         return 0

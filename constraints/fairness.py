@@ -80,7 +80,9 @@ class _FairSpread(Rule):
         a = m.assign[m.assign[self.kind].astype(bool)]
         if a.empty:
             return
-        a = a.assign(_g=_group_key(a, p.group_by))
+        # A person's own group, whatever seat a candidate fills (cross_cover), as check groups people.
+        own = m.problem.staff.set_index("staff_id").loc[a["staff_id"], ["role", "seat"]].set_index(a.index)
+        a = a.assign(_g=_group_key(own, p.group_by))
         per_person = m.sum_by(a, ["_g", "staff_id"])
         groups: dict[str, list] = {}
         for (g, sid), expr in per_person.items():

@@ -24,7 +24,8 @@ from __future__ import annotations
 import pandas as pd
 from pydantic import Field
 
-from constraints.base import ModelContext, RosterContext, Rule, Violation
+from constraints.base import ModelContext, RosterContext, Rule, Violation, unknown_names
+from forecast.errors import InputError
 from constraints.registry import RuleParams, register, staff_column
 
 POOL_COLUMN = staff_column("float_pool", "1 = in the regional float pool: may work in any district (rules.float_pool)")
@@ -92,13 +93,11 @@ class FloatPool(Rule):
             out |= set(staff.loc[flag > 0, "staff_id"])
         return out
 
+    def validate(self, config) -> list[str]:
+        return unknown_names("rules.float_pool.districts", self.params.districts, config.districts, "districts")
+
     def prepare_staff(self, staff: pd.DataFrame, config) -> pd.DataFrame:
         """Widen pool members' float districts (called when the staff file is read)."""
-        from forecast.errors import InputError
-
-        unknown = [d for d in self.params.districts if d not in config.districts]
-        if unknown:
-            raise InputError(f"roster.toml: rules.float_pool.districts names {unknown}, which are not districts; known: {sorted(config.districts)}.")
         missing = sorted(set(self.params.staff) - set(staff["staff_id"]))
         if missing:
             raise InputError(f"roster.toml: rules.float_pool.staff names {missing}, who are not in the staff file.")
@@ -116,16 +115,3 @@ class FloatPool(Rule):
 
     def check(self, ctx: RosterContext) -> list[Violation]:
         return []  # district_eligibility checks every row against the widened districts
-
-
-def prepare_staff(staff: pd.DataFrame, config, rules=None) -> pd.DataFrame:
-    """Let every rule with a ``prepare_staff`` hook adjust the staff table (e.g. the float pool)."""
-    if rules is None:
-        from constraints import default_rules
-
-        rules = default_rules(config)
-    for rule in rules:
-        hook = getattr(rule, "prepare_staff", None)
-        if hook is not None:
-            staff = hook(staff, config)
-    return staff

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field
 
-from constraints.base import ModelContext, RosterContext, Rule, Violation
+from constraints.base import HoursBand, ModelContext, RosterContext, Rule, Violation
 from constraints.problem import epoch_seconds
 from constraints.registry import RuleParams, register, staff_column
 from forecast.timegrid import local_midnight
@@ -171,6 +171,13 @@ class PartTimeCap(Rule):
             for w, days in enumerate(problem.weeks()):
                 out[(sid, w)] = float(contract) * len(days) / 7 + p.extra_hours
         return out
+
+    def hours_bands(self, problem) -> list[HoursBand]:
+        if not self.params.hard:
+            return []
+        return [HoursBand(sid, w, None, cap, f"{sid}, whole shifts within the part-time cap, week of "
+                                             f"{problem.monday + dt.timedelta(days=7 * w)}")
+                for (sid, w), cap in self.caps(problem).items()]
 
     def apply(self, m: ModelContext) -> None:
         p = self.params

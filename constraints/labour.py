@@ -13,13 +13,16 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from constraints.base import ModelContext, RosterContext, Rule, Violation, fmt_time
+from constraints.base import HoursBand, ModelContext, RosterContext, Rule, Violation, fmt_time
 
 
 class OneShiftPerDay(Rule):
     name = "one_shift_per_day"
     hard = True
     description = "At most one shift per person per calendar day (the day a shift starts)."
+
+    def shifts_per_day_cap(self) -> int | None:
+        return 1
 
     def apply(self, m: ModelContext) -> None:
         for (sid, day), expr in m.sum_by(m.assign, ["staff_id", "day"]).items():
@@ -155,6 +158,14 @@ class MaxHoursPerWeek(Rule):
     hard = True
     description = "Paid hours in the week at most labour.max_hours_per_week."
 
+    def hours_bands(self, problem) -> list[HoursBand]:
+        cap = problem.config.labour.max_hours_per_week
+        if cap is None:
+            return []
+        return [HoursBand(sid, w, None, cap, f"{sid}, whole shifts within the hours of the week of "
+                                             f"{problem.monday + dt.timedelta(days=7 * w)}")
+                for sid in problem.staff["staff_id"] for w in range(len(problem.weeks()))]
+
     def apply(self, m: ModelContext) -> None:
         cap = m.config.labour.max_hours_per_week
         if cap is None:
@@ -224,6 +235,12 @@ class MaxConsecutiveDays(Rule):
     name = "max_consecutive_days"
     hard = True
     description = "No more than labour.max_consecutive_days working days in a row (across the week boundary too)."
+
+    def run_limits(self, problem) -> dict[str, dict[str, int | None]]:
+        cap = problem.config.labour.max_consecutive_days
+        if cap is None:
+            return {}
+        return {"max_run": dict.fromkeys(problem.staff["staff_id"], cap)}
 
     def apply(self, m: ModelContext) -> None:
         cap = m.config.labour.max_consecutive_days

@@ -40,10 +40,9 @@ import pandas as pd
 import pulp
 from pydantic import Field
 
-from constraints.base import ModelContext, RosterContext, Rule, Violation
+from constraints.base import ModelContext, RosterContext, Rule, Violation, unknown_names
 from constraints.labour import sharing_rows
 from constraints.registry import RuleParams, register, staff_column
-from forecast.errors import InputError
 
 # --------------------------------------------------------------------------- shared helpers
 
@@ -261,6 +260,9 @@ class MinConsecutiveDays(Rule):
     def __init__(self, params: "MinConsecutiveDays.Params | None" = None):
         self.params = params or self.Params()
 
+    def run_limits(self, problem) -> dict[str, dict[str, int | None]]:
+        return {"min_run": self.limits(problem)}
+
     def limits(self, problem) -> dict[str, int | None]:
         return {k: _int_limit(v) for k, v in person_limits(problem.staff, MIN_DAYS_COLUMN, self.params.min).items()}
 
@@ -314,6 +316,9 @@ class MaxConsecutiveDaysPerPerson(Rule):
     def __init__(self, params=None):
         self.params = params or self.Params()
 
+    def run_limits(self, problem) -> dict[str, dict[str, int | None]]:
+        return {"max_run": self.limits(problem)}
+
     def limits(self, problem) -> dict[str, int | None]:
         return {k: _int_limit(v) for k, v in person_limits(problem.staff, MAX_DAYS_COLUMN, self.params.max).items()}
 
@@ -363,6 +368,9 @@ class MinConsecutiveDaysOff(Rule):
 
     def __init__(self, params=None):
         self.params = params or self.Params()
+
+    def run_limits(self, problem) -> dict[str, dict[str, int | None]]:
+        return {"min_off": self.limits(problem)}
 
     def limits(self, problem) -> dict[str, int | None]:
         return {k: _int_limit(v) for k, v in person_limits(problem.staff, MIN_OFF_COLUMN, self.params.min).items()}
@@ -452,6 +460,9 @@ class MaxWeekends(Rule):
                 out[sid] = len(saturdays)
         return out
 
+    def run_limits(self, problem) -> dict[str, dict[str, int | None]]:
+        return {"max_weekends": self.limits(problem)}
+
     def limits(self, problem) -> dict[str, int | None]:
         """Each person's cap for this horizon: their cap less the weekends already worked in the period."""
         carried = self.carried(problem)
@@ -514,10 +525,6 @@ class MaxWeekends(Rule):
 
 def _night_shifts(config, names: list[str] | None) -> set[str]:
     if names:
-        unknown = [n for n in names if n not in config.shifts]
-        if unknown:
-            raise InputError(f"roster.toml: rules.max_consecutive_nights.shifts names {unknown}, which are not shifts; "
-                             f"known shifts are {sorted(config.shifts)}.")
         return set(names)
     return {n for n, t in config.shifts.items() if t.night}
 
@@ -544,6 +551,9 @@ class MaxConsecutiveNights(Rule):
 
     def limits(self, problem) -> dict[str, int | None]:
         return {k: _int_limit(v) for k, v in person_limits(problem.staff, MAX_NIGHTS_RUN_COLUMN, self.params.max).items()}
+
+    def validate(self, config) -> list[str]:
+        return unknown_names("rules.max_consecutive_nights.shifts", self.params.shifts or [], config.shifts, "shifts")
 
     def apply(self, m: ModelContext) -> None:
         nights = _night_shifts(m.config, self.params.shifts)
@@ -601,12 +611,12 @@ class ForbiddenSuccessions(Rule):
     def __init__(self, params):
         self.params = params
 
+    def validate(self, config) -> list[str]:
+        names = sorted({n for p in self.params.pairs for n in p})
+        return unknown_names("rules.forbidden_successions.pairs", names, config.shifts, "shifts")
+
     def followers(self, config) -> dict[str, set[str]]:
         out: dict[str, set[str]] = {}
-        unknown = sorted({n for p in self.params.pairs for n in p if n not in config.shifts})
-        if unknown:
-            raise InputError(f"roster.toml: rules.forbidden_successions.pairs names {unknown}, which are not shifts; "
-                             f"known shifts are {sorted(config.shifts)}.")
         for a, b in self.params.pairs:
             out.setdefault(a, set()).add(b)
         return out
@@ -749,25 +759,18 @@ def add_run_flow(m: ModelContext, rules: list, *, max_states: int = 60) -> int:
     cap = dict.fromkeys(ids)
     mw = dict.fromkeys(ids)
     mo = dict.fromkeys(ids)
+    wk_cap = dict.fromkeys(ids)
 
     def tighten(target, values, pick):
         for sid, v in values.items():
             if v is not None and sid in target:
                 target[sid] = v if target[sid] is None else pick(target[sid], v)
 
+    limits = {"max_run": cap, "min_run": mw, "min_off": mo, "max_weekends": wk_cap}
+    tighter = {"max_run": min, "min_run": max, "min_off": max, "max_weekends": min}
     for rule in rules:
-        if isinstance(rule, MaxConsecutiveDaysPerPerson):
-            tighten(cap, rule.limits(problem), min)
-        elif isinstance(rule, MinConsecutiveDays):
-            tighten(mw, rule.limits(problem), max)
-        elif isinstance(rule, MinConsecutiveDaysOff):
-            tighten(mo, rule.limits(problem), max)
-        elif getattr(rule, "name", None) == "max_consecutive_days" and m.config.labour.max_consecutive_days is not None:
-            tighten(cap, dict.fromkeys(ids, m.config.labour.max_consecutive_days), min)
-    wk_cap = dict.fromkeys(ids)
-    for rule in rules:
-        if isinstance(rule, MaxWeekends):
-            tighten(wk_cap, rule.limits(problem), min)
+        for kind, values in rule.run_limits(problem).items():
+            tighten(limits[kind], values, tighter[kind])
     H = problem.days
     n_weekends = len(weekends(problem))
     weekday = [(problem.monday + dt.timedelta(days=d)).weekday() for d in range(H)]

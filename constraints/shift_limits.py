@@ -13,10 +13,9 @@ import pandas as pd
 import pulp
 from pydantic import Field, model_validator
 
-from constraints.base import ModelContext, RosterContext, Rule, Violation
+from constraints.base import HoursBand, ModelContext, RosterContext, Rule, Violation, unknown_names
 from constraints.registry import STAFF_NUMBER_COLUMNS, RuleParams, register, staff_column
 from constraints.sequences import person_limits
-from forecast.errors import InputError
 
 MAX_NIGHT_SHIFTS_COLUMN = staff_column("max_night_shifts", "most shifts of a capped kind in the horizon (max_shifts_of_type rule with column = \"max_night_shifts\")")
 MIN_TOTAL_HOURS_COLUMN = staff_column("min_total_hours", "fewest paid hours over the planning horizon (total_hours rule)")
@@ -53,11 +52,15 @@ class MaxShiftsOfType(Rule):
     def __init__(self, params):
         self.params = params
 
+    def validate(self, config) -> list[str]:
+        return unknown_names("rules.max_shifts_of_type.shifts", self.params.shifts, config.shifts, "shifts")
+
     def _shifts(self, config) -> set[str]:
-        unknown = [s for s in self.params.shifts if s not in config.shifts]
-        if unknown:
-            raise InputError(f"roster.toml: rules.max_shifts_of_type.shifts names {unknown}, which are not shifts; known shifts are {sorted(config.shifts)}.")
         return set(self.params.shifts)
+
+    def shift_caps(self, problem) -> dict[str, tuple[frozenset, int]]:
+        kinds = frozenset(self.params.shifts)
+        return {sid: (kinds, int(cap)) for sid, cap in self.limits(problem).items() if cap is not None}
 
     def limits(self, problem) -> dict[str, int | None]:
         if self.params.column is not None:
@@ -129,6 +132,10 @@ class TotalHours(Rule):
         lo = person_limits(problem.staff, MIN_TOTAL_HOURS_COLUMN, self.params.min)
         hi = person_limits(problem.staff, MAX_TOTAL_HOURS_COLUMN, self.params.max)
         return {sid: (lo[sid], hi[sid]) for sid in problem.staff["staff_id"]}
+
+    def hours_bands(self, problem) -> list[HoursBand]:
+        return [HoursBand(sid, None, lo, hi, f"{sid}, whole shifts within the hours of the horizon")
+                for sid, (lo, hi) in self.limits(problem).items() if (lo is not None and lo > 0) or hi is not None]
 
     def apply(self, m: ModelContext) -> None:
         lim = self.limits(m.problem)

@@ -40,9 +40,8 @@ import pandas as pd
 import pulp
 from pydantic import Field, field_validator
 
-from constraints.base import ModelContext, RosterContext, Rule, Violation, fmt_time, hour_ranges
+from constraints.base import ModelContext, RosterContext, Rule, Violation, fmt_time, hour_ranges, unknown_names
 from constraints.registry import RuleParams, register
-from forecast.errors import InputError
 
 _CLOCK = re.compile(r"([01]\d|2[0-4]):([0-5]\d)")
 
@@ -89,12 +88,11 @@ class LanguageCover(Rule):
         self.params = params
         self.hard = params.hard
 
+    def validate(self, config) -> list[str]:
+        return unknown_names("rules.language_cover.districts", self.params.districts or [], config.districts, "districts")
+
     def _districts(self, config) -> list[str]:
-        ds = self.params.districts or list(config.districts)
-        unknown = [d for d in ds if d not in config.districts]
-        if unknown:
-            raise InputError(f"roster.toml: rules.language_cover.districts names {unknown}, which are not districts; known: {sorted(config.districts)}.")
-        return ds
+        return self.params.districts or list(config.districts)
 
     def speakers(self, staff: pd.DataFrame) -> set[str]:
         lang = self.params.language.strip().lower()
@@ -187,14 +185,12 @@ class CrossCover(Rule):
         self.params = params
         self._rows = None
 
-    def _validate(self, config) -> None:
+    def validate(self, config) -> list[str]:
+        problems = unknown_names("rules.cross_cover.allow", list(self.params.allow), config.roles, "roles")
         seats = set(config.seat_roles) | {natural_seat(config, r) for r in config.roles}
         for role, targets in self.params.allow.items():
-            if role not in config.roles:
-                raise InputError(f"roster.toml: rules.cross_cover.allow names role '{role}', which is not defined; roles are {sorted(config.roles)}.")
-            bad = [t for t in targets if t not in seats]
-            if bad:
-                raise InputError(f"roster.toml: rules.cross_cover.allow.{role} names {bad}, which are not seats; seats are {sorted(seats)}.")
+            problems += unknown_names(f"rules.cross_cover.allow.{role}", targets, seats, "seats")
+        return problems
 
     def allowed_seats(self, config, staff_id: str, role: str) -> set[str]:
         own = natural_seat(config, role)
@@ -205,7 +201,6 @@ class CrossCover(Rule):
     def restrict(self, cand: pd.DataFrame, problem) -> pd.DataFrame:
         """Add one candidate per extra seat a person may fill (same person, shift and district)."""
         cfg = problem.config
-        self._validate(cfg)
         extra = []
         for role, targets in self.params.allow.items():
             rows = cand[cand["role"] == role]

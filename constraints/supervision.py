@@ -10,6 +10,7 @@ on duty every hour, so someone can always sign off a risky decision.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pulp
 
 from constraints.base import ModelContext, RosterContext, Rule, Violation, fmt_time, hour_ranges
@@ -19,6 +20,20 @@ class DistrictSupervisionRatio(Rule):
     name = "supervision_ratio"
     hard = True
     description = "Non-clinical staff on duty per clinician on duty, per district and hour."
+
+    def diagnose_context(self, problem, places: list[str]) -> str | None:
+        """Who may work in the first district that fell short, and how many of them are on leave."""
+        staff = problem.staff
+        district = places[0].split(",")[0].strip()
+        if district not in problem.config.districts:
+            return None
+        may = staff[staff["clinical"] & staff.apply(lambda r: district == r["home_district"] or district in r["float_districts"], axis=1)]
+        on_leave = may["staff_id"].isin(set(problem.leave["staff_id"])) if not problem.leave.empty else pd.Series(False, index=may.index)
+        return (
+            f"{len(may)} clinician(s) may work in {district}"
+            + (f", of whom {int(on_leave.sum())} have approved leave this period" if len(may) else "")
+            + "; let more clinicians float there, move leave, or lower supervision.max_non_clinical_per_clinician's demand by rostering fewer non-clinical staff."
+        )
 
     def apply(self, m: ModelContext) -> None:
         if m.config.supervision is None:
@@ -73,6 +88,14 @@ class CitywideSupervisor(Rule):
     name = "citywide_supervisor"
     hard = True
     description = "At least N supervisor-flagged clinicians on duty city-wide every hour."
+
+    def diagnose_context(self, problem, places: list[str]) -> str | None:
+        sup = problem.staff[problem.staff["supervisor"] & problem.staff["clinical"]]
+        nights = int(sup["works_nights"].sum())
+        return (
+            f"There are {len(sup)} supervisor-flagged clinician(s), {nights} of whom work nights; "
+            "flag more clinicians as supervisors, approve fewer overlapping leaves, or lower supervision.min_supervisors_citywide."
+        )
 
     def apply(self, m: ModelContext) -> None:
         need = m.config.supervision.min_supervisors_citywide if m.config.supervision else 0

@@ -14,8 +14,11 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from constraints import default_rules
+from constraints.registry import parse_rule_settings
+from forecast.models import available_models
 from roster.errors import InputError
 
 
@@ -126,8 +129,6 @@ class Forecast(_Strict):
     @field_validator("model")
     @classmethod
     def _known_model(cls, value: str) -> str:
-        from forecast.models import available_models
-
         if value != "auto" and value not in available_models():
             raise ValueError(f"'{value}' is not a forecast model; use 'auto' or one of {available_models()}")
         return value
@@ -180,6 +181,8 @@ class Config(_Strict):
     rules: dict[str, object] = Field(default_factory=dict)
     # Where the file was read from; paths in [data] are already resolved against it.
     source: Path | None = None
+    # (the ``rules`` table it was parsed from, its validated settings): see rule_settings().
+    _rule_settings: tuple | None = PrivateAttr(default=None)
 
     @property
     def timezone(self) -> str:
@@ -197,10 +200,12 @@ class Config(_Strict):
         return list(dict.fromkeys(role.seat(name) for name, role in self.roles.items()))
 
     def rule_settings(self) -> dict:
-        """The validated optional-rule settings ({name: [params, ...]})."""
-        from constraints.registry import parse_rule_settings
-
-        return parse_rule_settings(self.rules, "roster.toml")[0]
+        """The validated optional-rule settings ({name: [params, ...]}), parsed once per ``rules`` table."""
+        cached = self._rule_settings
+        if cached is None or cached[0] is not self.rules:
+            cached = (self.rules, parse_rule_settings(self.rules, "roster.toml")[0])
+            self._rule_settings = cached
+        return cached[1]
 
     def require(self, section: str, command: str) -> None:
         if getattr(self, section) is None:
@@ -246,9 +251,11 @@ def _cross_check(cfg: Config, where: str) -> list[str]:
         problems.append(f"{where}: [shifts] is empty; define at least one shift template as [shifts.NAME].")
     if cfg.service is not None and (not team or not any(v > 0 for v in team.values())):
         problems.append(f"{where}: service.team gives no headcount; e.g. clinician = 1, peer_supporter = 1.")
-    from constraints.registry import parse_rule_settings
-
-    problems += parse_rule_settings(cfg.rules, where)[1]
+    settings, rule_problems = parse_rule_settings(cfg.rules, where)
+    problems += rule_problems
+    if not problems:  # every rule's references to districts, shifts, roles and seats
+        cfg._rule_settings = (cfg.rules, settings)
+        problems += [f"{where}: {p}" for rule in default_rules(cfg) for p in rule.validate(cfg)]
     return problems
 
 

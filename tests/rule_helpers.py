@@ -38,7 +38,7 @@ def requirements(cfg, spec, monday=MONDAY) -> pd.DataFrame:
 
 
 def make_problem(cfg, staff, req, leave=None, previous=None, pinned=None) -> Problem:
-    from constraints.floating import prepare_staff
+    from constraints import prepare_staff
 
     st = prepare_staff(pd.DataFrame(staff), cfg)
     return Problem.build(cfg, MONDAY, st, leave if leave is not None else no_leave(), req, previous=previous, pinned=pinned)
@@ -51,9 +51,7 @@ def solve(problem, rules=None, time_limit=20):
     assert res.status in ("optimal", "feasible"), res.status
     roster = res.roster
     for rule in rules:
-        hook = getattr(rule, "annotate_roster", None)
-        if hook is not None:
-            roster = hook(roster, problem.config)
+        roster = rule.annotate_roster(roster, problem.config)
     return roster, res
 
 

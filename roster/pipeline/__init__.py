@@ -18,7 +18,7 @@ import pandas as pd
 from constraints import RosterContext, default_rules
 from constraints.coverage import Coverage
 from constraints.requests import ShiftRequests
-from constraints.floating import prepare_staff
+from constraints import prepare_staff
 from constraints.pinning import PinnedShifts, pin_changes, pin_summary
 from constraints.problem import Problem
 from forecast.aggregate import hourly_counts

@@ -11,30 +11,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from constraints.base import ModelContext, fmt_time, hour_ranges
+from constraints import default_rules
+from constraints.base import ModelContext, hour_ranges
+from constraints.base import fmt_time
 from constraints.problem import Problem
-
-
-def _context(problem: Problem, rule: str, where: str) -> str:
-    """Facts about the place a rule failed: people who may work there and who is on leave."""
-    staff = problem.staff
-    district = where.split(",")[0].strip()
-    if rule == "supervision_ratio" and district in problem.config.districts:
-        may = staff[staff["clinical"] & staff.apply(lambda r: district == r["home_district"] or district in r["float_districts"], axis=1)]
-        on_leave = may["staff_id"].isin(set(problem.leave["staff_id"])) if not problem.leave.empty else pd.Series(False, index=may.index)
-        return (
-            f" {len(may)} clinician(s) may work in {district}"
-            + (f", of whom {int(on_leave.sum())} have approved leave this period" if len(may) else "")
-            + "; let more clinicians float there, move leave, or lower supervision.max_non_clinical_per_clinician's demand by rostering fewer non-clinical staff."
-        )
-    if rule == "citywide_supervisor":
-        sup = staff[staff["supervisor"] & staff["clinical"]]
-        nights = int(sup["works_nights"].sum())
-        return (
-            f" There are {len(sup)} supervisor-flagged clinician(s), {nights} of whom work nights; "
-            "flag more clinicians as supervisors, approve fewer overlapping leaves, or lower supervision.min_supervisors_citywide."
-        )
-    return ""
+from roster.solve.highs import solve_model
+from roster.solve.model import build
 
 
 def _collapse(problem: Problem, places: list[str]) -> list[str]:
@@ -54,11 +36,13 @@ def _collapse(problem: Problem, places: list[str]) -> list[str]:
 
 
 def _rule_context(rules, problem: Problem, rule: str, places: list[str]) -> str:
-    for r in rules or []:
-        hook = getattr(r, "diagnose_context", None)
-        if r.name == rule and hook is not None:
-            return " " + hook(problem, places)
-    return _context(problem, rule, places[0])
+    """The bent rule's own sentence on why it binds and what to change (its ``diagnose_context``)."""
+    for r in rules:
+        if r.name == rule:
+            text = r.diagnose_context(problem, places)
+            if text:
+                return " " + text
+    return ""
 
 
 def diagnose(problem: Problem, rules=None, *, time_limit: float = 60) -> str:
@@ -67,10 +51,6 @@ def diagnose(problem: Problem, rules=None, *, time_limit: float = 60) -> str:
     Always names at least one rule: if even the relaxed model cannot be solved
     in time, the hard rules in the model are listed as the candidates.
     """
-    from constraints import default_rules
-    from roster.solve.model import build
-    from roster.solve.highs import solve_model
-
     rules = default_rules(problem.config) if rules is None else rules
     m: ModelContext = build(problem, rules, elastic=True)
     constant_failures = [s for s in m.slacks if s.var is None]

@@ -18,7 +18,9 @@ import pulp
 
 from constraints import default_rules
 from constraints.base import ModelContext, Rule, new_variable
+from constraints.count_hull import add_hours_hulls
 from constraints.problem import Problem
+from constraints.sequences import add_run_flow
 from roster.solve.highs import solve_model
 from roster.solve.lns import lns_solve
 
@@ -36,9 +38,7 @@ def candidates(problem: Problem, rules: list[Rule]) -> pd.DataFrame:
     cols = ["role", "seat", "clinical", "supervisor", "works_nights", "hourly_rate", "contract_hours"]
     cand = cand.merge(staff[["staff_id", *cols]], on="staff_id")
     for rule in rules:
-        restrict = getattr(rule, "restrict", None)
-        if restrict is not None:
-            cand = restrict(cand, problem)
+        cand = rule.restrict(cand, problem)
     cand = cand.sort_values(["staff_id", "inst", "district"], kind="stable").reset_index(drop=True)
     return cand
 
@@ -61,6 +61,8 @@ def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = 
           standby_slacks: bool = False) -> ModelContext:
     """The MIP for ``problem``; ``standby_slacks`` prepares it for :mod:`roster.solve.lns.search`."""
     rules = default_rules(problem.config) if rules is None else rules
+    for rule in rules:
+        rule.ensure_valid(problem.config)
     cand = candidates(problem, rules)
     m = ModelContext(problem, cand, elastic=elastic, standby_slacks=standby_slacks)
     cand["x"] = [new_variable(m.prob, f"x_{i}", cat=pulp.LpBinary) for i in range(len(cand))]
@@ -68,9 +70,6 @@ def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = 
         rule.apply(m)
     # Strengthening implied by the rules together (none in elastic mode): the run rules'
     # flow, and the hours bands in whole shifts.
-    from constraints.count_hull import add_hours_hulls
-    from constraints.sequences import add_run_flow
-
     add_run_flow(m, rules)
     add_hours_hulls(m, rules)
     m.finish()

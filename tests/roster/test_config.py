@@ -95,3 +95,33 @@ def test_invalid_toml(tmp_path):
     p.write_text("[city\nname = 1")
     with pytest.raises(InputError, match="not valid TOML"):
         load_config(p)
+
+
+@pytest.mark.parametrize("rules,expected", [
+    ({"language_cover": {"language": "es", "districts": ["Nowhere"]}}, "rules.language_cover.districts names ['Nowhere'], which are not districts"),
+    ({"float_pool": {"districts": ["Nowhere"]}}, "rules.float_pool.districts names ['Nowhere'], which are not districts"),
+    ({"max_shifts_of_type": {"shifts": ["dawn"], "max": 2}}, "rules.max_shifts_of_type.shifts names ['dawn'], which are not shifts"),
+    ({"max_consecutive_nights": {"max": 3, "shifts": ["dawn"]}}, "rules.max_consecutive_nights.shifts names ['dawn'], which are not shifts"),
+    ({"forbidden_successions": {"pairs": [["late", "dawn"]]}}, "rules.forbidden_successions.pairs names ['dawn'], which are not shifts"),
+    ({"cross_cover": {"allow": {"wizard": ["clinician"]}}}, "rules.cross_cover.allow names ['wizard'], which are not roles"),
+    ({"cross_cover": {"allow": {"clinician": ["pilot"]}}}, "rules.cross_cover.allow.clinician names ['pilot'], which are not seats"),
+])
+def test_a_rules_bad_reference_is_caught_when_roster_toml_is_read(rules, expected):
+    raw = example_raw()
+    raw["rules"] = rules
+    assert expected in _error(raw)
+
+
+def test_roster_plan_stops_on_a_bad_rule_reference_before_forecasting(tmp_path):
+    from typer.testing import CliRunner
+
+    from roster.cli import app
+
+    text = (ROOT / "roster.toml").read_text() + '\n[[rules.language_cover]]\nlanguage = "es"\ndistricts = ["Nowhere"]\n'
+    cfg = tmp_path / "roster.toml"
+    cfg.write_text(text.replace('"examples/', f'"{ROOT}/examples/'))
+    result = CliRunner().invoke(app, ["plan", "--config", str(cfg), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2, result.output
+    assert "rules.language_cover.districts names ['Nowhere']" in result.output
+    assert "Forecasting" not in result.output
+    assert not (tmp_path / "out").exists()
