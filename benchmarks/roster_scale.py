@@ -33,19 +33,15 @@ DEFAULT_CASES = ["example", "50x3x7", "100x6x7", "200x10x7", "400x20x7", "50x3x2
 
 def example_problem(solver: str, time_limit: float):
     from roster.config import load_config
-    from roster.pipeline import default_week, forecast_week, load_call_history, load_people, requirements_for_problem
-    from roster.staffing.requirements import staffing_requirements
+    from roster.pipeline import forecast_stage, load_inputs, requirements_stage
     from constraints.problem import Problem
-    from forecast.timegrid import week_hours
 
     cfg = load_config(ROOT / "roster.toml")
     cfg = cfg.model_copy(update={"solver": cfg.solver.model_copy(update={"name": solver, "time_limit_seconds": time_limit})})
-    staff, leave = load_people(cfg)
-    calls = load_call_history(cfg)
-    monday = default_week(calls, cfg.timezone)
-    fc, _ = forecast_week(calls, cfg, monday, "calls")
-    req = requirements_for_problem(staffing_requirements(fc, cfg), week_hours(monday, cfg.timezone))
-    return Problem.build(cfg, monday, staff, leave, req)
+    inputs = load_inputs(cfg)
+    fc = forecast_stage(inputs.calls, cfg, inputs.monday, inputs.calls_source)
+    req, _ = requirements_stage(fc.table, inputs)
+    return Problem.build(cfg, inputs.monday, inputs.staff, inputs.leave, req)
 
 
 def run_one(case: str, solver: str, time_limit: float, gap: float, strategy: str = "mip") -> dict:

@@ -30,6 +30,12 @@ OPTIONAL_RULES: dict[str, type] = {}
 STAFF_NUMBER_COLUMNS: dict[str, str] = {}
 
 
+def staff_number_columns() -> dict[str, str]:
+    """Every optional per-person column any rule reads, once all rule modules have registered."""
+    _load_all()
+    return STAFF_NUMBER_COLUMNS
+
+
 def staff_column(name: str, description: str) -> str:
     """Declare an optional numeric per-person column of the staff file."""
     STAFF_NUMBER_COLUMNS[name] = description

@@ -29,8 +29,8 @@ def simulate(
         import pandas as pd
 
         from roster.io.writers import write_csv
-        from roster.io.readers import load_roster
-        from roster.pipeline import forecast_for, load_people
+        from roster.io.readers import load_people, load_roster
+        from roster.pipeline import forecast_for
         from roster.staffing.simulate import simulate_roster
 
         cfg = load(config)

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from constraints import RosterContext, default_rules
+from constraints import RosterContext, Rule, default_rules
 from constraints.base import Violation
 from constraints.problem import Problem
 from roster.errors import InputError
-from roster.io.readers import load_roster
+from roster.io.readers import load_people, load_roster
 
 
 @dataclass
@@ -28,18 +28,14 @@ class CheckReport:
     violations: list[Violation]
 
 
-def check_frame(problem: Problem, roster: pd.DataFrame) -> list[Violation]:
+def check_frame(problem: Problem, roster: pd.DataFrame, rules: list[Rule] | None = None) -> list[Violation]:
+    """Every rule's violations in ``roster``, from its rows alone (the one place rosters are checked)."""
     ctx = RosterContext(problem, roster)
-    out: list[Violation] = []
-    for rule in default_rules(problem.config):
-        out.extend(rule.check(ctx))
-    return out
+    return [v for rule in (default_rules(problem.config) if rules is None else rules) for v in rule.check(ctx)]
 
 
 def check_roster(cfg, roster_path: Path, *, previous: Path | None = None, requirements: pd.DataFrame | None = None) -> CheckReport:
     """Check ``roster_path`` against the staff file, leave and every hard rule of ``cfg``."""
-    from roster.pipeline import load_people
-
     staff, leave = load_people(cfg)
     roster = load_roster(roster_path, cfg)
     if roster.empty:

@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from constraints.base import RosterContext, Violation
+from constraints.base import Violation
+from roster.io.schemas import EXPLAIN_COLUMNS, PENALTY_COLUMNS
 
-EXPLAIN_COLUMNS = [
-    "staff_id", "role", "home_district", "contract_hours", "shifts", "hours", "overtime_hours", "nights",
-    "weekend_shifts", "hours_away_from_home", "districts", "soft_rules_broken",
-]
-PENALTY_COLUMNS = ["rule", "label", "penalty", "places", "where"]
 
 
 def person_table(problem, priced: pd.DataFrame, violations: list[Violation]) -> pd.DataFrame:
@@ -88,11 +84,6 @@ def penalty_table(penalties: dict[str, float], violations: list[Violation], *, m
                          "where": "; ".join(_place(v) for v in vs[:max_places])})
     out = pd.DataFrame(rows, columns=PENALTY_COLUMNS)
     return out.sort_values("penalty", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def all_violations(problem, roster: pd.DataFrame, rules) -> list[Violation]:
-    ctx = RosterContext(problem, roster)
-    return [v for rule in rules for v in rule.check(ctx)]
 
 
 def explain(problem, priced: pd.DataFrame, penalties: dict[str, float], violations: list[Violation]) -> tuple[pd.DataFrame, pd.DataFrame]:

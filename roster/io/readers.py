@@ -8,13 +8,17 @@ header is row 1) and what to do.  Input files are only read, never modified.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from constraints import prepare_staff
+from constraints.registry import staff_number_columns
 from forecast.timegrid import local_midnight
 from roster.errors import InputError
+from roster.io.schemas import SHIFT_REQUIREMENT_COLUMNS
 
 TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f", ""}
@@ -76,10 +80,7 @@ def load_staff(path: Path, cfg) -> pd.DataFrame:
     path = Path(path)
     raw = read_csv(path, STAFF_REQUIRED, "Staff")
     roles, districts = set(cfg.roles), set(cfg.districts)
-    from constraints.registry import STAFF_NUMBER_COLUMNS, _load_all
-
-    _load_all()
-    number_columns = [c for c in STAFF_NUMBER_COLUMNS if c in raw.columns]
+    number_columns = [c for c in staff_number_columns() if c in raw.columns]
     rows = []
     seen: dict[str, int] = {}
     for i, r in raw.iterrows():
@@ -241,3 +242,78 @@ def load_requests(path: Path | None, cfg, staff_ids) -> pd.DataFrame:
         weight = _number(r.get("weight", "") or "1", path, i, "weight")
         rows.append({"staff_id": sid, "date": day, "shift": shift, "kind": kind, "weight": weight})
     return pd.DataFrame(rows, columns=REQUEST_COLUMNS)
+
+
+def read_shift_requirements(path: Path, cfg) -> pd.DataFrame:
+    """Read and check ``date,shift,district,role,required`` (one row per date, shift, district, role).
+
+    ``date`` is the local calendar date the shift starts on (YYYY-MM-DD); ``shift``
+    a template from ``[shifts]``; ``role`` a seat role or a role that fills one
+    (counted towards its seat); ``required`` a whole number of staff, 0 or more.
+    Errors name the file and the spreadsheet row (header is row 1).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"Shift requirements file {path} was not found; pass the path of a CSV with columns "
+                         f"{','.join(SHIFT_REQUIREMENT_COLUMNS)}.")
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path} is not a readable CSV ({exc}); save it as UTF-8 CSV with a header row "
+                         f"{','.join(SHIFT_REQUIREMENT_COLUMNS)}.") from None
+    raw.columns = [c.strip().lower() for c in raw.columns]
+    missing = [c for c in SHIFT_REQUIREMENT_COLUMNS if c not in raw.columns]
+    if missing:
+        raise InputError(f"{path} lacks column(s) {missing}; the header must be {','.join(SHIFT_REQUIREMENT_COLUMNS)}.")
+    seats = set(cfg.seat_roles)
+    problems: list[str] = []
+    rows = []
+    for i, rec in enumerate(raw[SHIFT_REQUIREMENT_COLUMNS].itertuples(index=False)):
+        rowno = i + 2
+        date_s, shift, district, role, req_s = (str(v).strip() for v in rec)
+        try:
+            date = dt.date.fromisoformat(date_s)
+        except ValueError:
+            problems.append(f"row {rowno}: date '{date_s}' is not a date; write it as YYYY-MM-DD.")
+            continue
+        if shift not in cfg.shifts:
+            problems.append(f"row {rowno}: shift '{shift}' is not a template in [shifts]; known: {sorted(cfg.shifts)}.")
+            continue
+        if district not in cfg.districts:
+            problems.append(f"row {rowno}: district '{district}' is not in [districts]; known: {sorted(cfg.districts)}.")
+            continue
+        if role not in cfg.roles:
+            problems.append(f"row {rowno}: role '{role}' is not in [roles]; known: {sorted(cfg.roles)}.")
+            continue
+        seat = cfg.roles[role].seat(role)
+        if seat not in seats:
+            problems.append(f"row {rowno}: role '{role}' takes no seat in a team (service.team); "
+                            f"give one of {sorted(seats)}.")
+            continue
+        try:
+            req = float(req_s)
+        except ValueError:
+            req = float("nan")
+        if not math.isfinite(req) or req < 0 or req != int(req):
+            problems.append(f"row {rowno}: required '{req_s}' is not a whole number of staff, 0 or more.")
+            continue
+        rows.append((date, shift, district, seat, int(req)))
+    if problems:
+        shown = problems[:20]
+        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
+        raise InputError(f"{path} has {len(problems)} problem(s):\n  " + "\n  ".join(shown) + more)
+    out = pd.DataFrame(rows, columns=SHIFT_REQUIREMENT_COLUMNS)
+    dup = out.duplicated(["date", "shift", "district", "role"], keep=False)
+    if dup.any():
+        first = out[dup].iloc[0]
+        raise InputError(f"{path} lists {first['date']} {first['shift']} {first['district']} {first['role']} more "
+                         "than once (a role that fills a seat counts as that seat); merge those rows.")
+    return out
+
+
+def load_people(cfg, rules=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The staff file after every rule's ``prepare_staff`` hook, and the approved leave."""
+    cfg.require("data", "reading staff")
+    staff = prepare_staff(load_staff(cfg.data.staff, cfg), cfg, rules)
+    leave = load_time_off(cfg.data.time_off, cfg, staff["staff_id"])
+    return staff, leave

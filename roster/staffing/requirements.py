@@ -13,9 +13,9 @@ district x hour x seat role out (the ``requirements.csv`` schema, see
 * ``expected_service_level`` -- Erlang C share of calls reached within
   ``service.target_minutes`` with ``teams`` teams (before shrinkage).
 
-Requirements may instead be given by shift in a CSV ``date,shift,district,role,required``:
-:func:`read_shift_requirements` parses and checks the file, and the pure
-:func:`shift_requirements_to_hourly` turns it into hourly rows of the same schema.
+Requirements may instead be given by shift (``date,shift,district,role,required``, read
+by :func:`roster.io.readers.read_shift_requirements`): the pure
+:func:`shift_requirements_to_hourly` turns them into hourly rows of the same schema.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -32,20 +31,15 @@ import pandas as pd
 from roster.config import Config
 from roster.staffing.erlang import DEFAULT_MAX_TEAMS, service_level, teams_needed_array
 from roster.errors import InputError
+from roster.io.schemas import REQUIREMENT_COLUMNS
 
 __all__ = [
-    "REQUIREMENT_COLUMNS",
-    "SHIFT_REQUIREMENT_COLUMNS",
     "staffing_requirements",
     "aware_timestamps",
     "staff_for_teams",
-    "read_shift_requirements",
     "shift_requirements_to_hourly",
 ]
 
-REQUIREMENT_COLUMNS = ["district", "hour_start", "role", "required", "teams", "arrival_rate",
-                       "expected_service_level"]
-SHIFT_REQUIREMENT_COLUMNS = ["date", "shift", "district", "role", "required"]
 
 _EPS_DIGITS = 9  # round before floor/ceil so 0.9 * 10 / 0.9 is 10, not 10.000000000000002
 
@@ -193,73 +187,6 @@ def staffing_requirements(forecast: pd.DataFrame, cfg: Config, *, max_teams: int
 
 # ----------------------------------------------------------------------------------------
 # Requirements given by shift
-
-
-def read_shift_requirements(path: Path, cfg: Config) -> pd.DataFrame:
-    """Read and check ``date,shift,district,role,required`` (one row per date, shift, district, role).
-
-    ``date`` is the local calendar date the shift starts on (YYYY-MM-DD); ``shift``
-    a template from ``[shifts]``; ``role`` a seat role or a role that fills one
-    (counted towards its seat); ``required`` a whole number of staff, 0 or more.
-    Errors name the file and the spreadsheet row (header is row 1).
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"Shift requirements file {path} was not found; pass the path of a CSV with columns "
-                         f"{','.join(SHIFT_REQUIREMENT_COLUMNS)}.")
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path} is not a readable CSV ({exc}); save it as UTF-8 CSV with a header row "
-                         f"{','.join(SHIFT_REQUIREMENT_COLUMNS)}.") from None
-    raw.columns = [c.strip().lower() for c in raw.columns]
-    missing = [c for c in SHIFT_REQUIREMENT_COLUMNS if c not in raw.columns]
-    if missing:
-        raise InputError(f"{path} lacks column(s) {missing}; the header must be {','.join(SHIFT_REQUIREMENT_COLUMNS)}.")
-    seats = set(cfg.seat_roles)
-    problems: list[str] = []
-    rows = []
-    for i, rec in enumerate(raw[SHIFT_REQUIREMENT_COLUMNS].itertuples(index=False)):
-        rowno = i + 2
-        date_s, shift, district, role, req_s = (str(v).strip() for v in rec)
-        try:
-            date = dt.date.fromisoformat(date_s)
-        except ValueError:
-            problems.append(f"row {rowno}: date '{date_s}' is not a date; write it as YYYY-MM-DD.")
-            continue
-        if shift not in cfg.shifts:
-            problems.append(f"row {rowno}: shift '{shift}' is not a template in [shifts]; known: {sorted(cfg.shifts)}.")
-            continue
-        if district not in cfg.districts:
-            problems.append(f"row {rowno}: district '{district}' is not in [districts]; known: {sorted(cfg.districts)}.")
-            continue
-        if role not in cfg.roles:
-            problems.append(f"row {rowno}: role '{role}' is not in [roles]; known: {sorted(cfg.roles)}.")
-            continue
-        seat = cfg.roles[role].seat(role)
-        if seat not in seats:
-            problems.append(f"row {rowno}: role '{role}' takes no seat in a team (service.team); "
-                            f"give one of {sorted(seats)}.")
-            continue
-        try:
-            req = float(req_s)
-        except ValueError:
-            req = float("nan")
-        if not math.isfinite(req) or req < 0 or req != int(req):
-            problems.append(f"row {rowno}: required '{req_s}' is not a whole number of staff, 0 or more.")
-            continue
-        rows.append((date, shift, district, seat, int(req)))
-    if problems:
-        shown = problems[:20]
-        more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""
-        raise InputError(f"{path} has {len(problems)} problem(s):\n  " + "\n  ".join(shown) + more)
-    out = pd.DataFrame(rows, columns=SHIFT_REQUIREMENT_COLUMNS)
-    dup = out.duplicated(["date", "shift", "district", "role"], keep=False)
-    if dup.any():
-        first = out[dup].iloc[0]
-        raise InputError(f"{path} lists {first['date']} {first['shift']} {first['district']} {first['role']} more "
-                         "than once (a role that fills a seat counts as that seat); merge those rows.")
-    return out
 
 
 def shift_requirements_to_hourly(shift_req: pd.DataFrame, cfg: Config,

@@ -42,12 +42,11 @@ import pandas as pd
 
 from roster.config import Config
 from roster.errors import InputError
+from roster.io.schemas import SIMULATION_COLUMNS
 from roster.staffing.requirements import aware_timestamps as _aware
 
-__all__ = ["SIMULATION_COLUMNS", "teams_on_duty", "simulate_roster"]
+__all__ = ["teams_on_duty", "simulate_roster"]
 
-SIMULATION_COLUMNS = ["district", "calls", "share_within_target", "share_ci_low", "share_ci_high",
-                      "mean_minutes_to_contact", "p90_minutes_to_contact", "utilisation", "calls_waiting_over_60"]
 
 _Z95 = 1.959963984540054
 

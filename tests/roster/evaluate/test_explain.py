@@ -4,7 +4,8 @@
 import pytest
 
 from cities import ROOT, person
-from roster.evaluate.explain import EXPLAIN_COLUMNS, PENALTY_COLUMNS, explain, summary_lines
+from roster.evaluate.explain import explain, summary_lines
+from roster.io.schemas import EXPLAIN_COLUMNS, PENALTY_COLUMNS
 from roster.evaluate.pay import price
 from rule_helpers import MONDAY, cfg_with, check, make_problem, requirements, rows, solve
 

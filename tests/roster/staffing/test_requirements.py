@@ -13,9 +13,9 @@ from forecast.timegrid import week_hours
 from roster.config import parse_config
 from roster.staffing.erlang import service_level, teams_needed
 from roster.errors import InputError
+from roster.io.readers import read_shift_requirements
 from roster.staffing.requirements import (
     REQUIREMENT_COLUMNS,
-    read_shift_requirements,
     shift_requirements_to_hourly,
     staff_for_teams,
     staffing_requirements,

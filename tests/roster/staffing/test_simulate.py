@@ -13,7 +13,8 @@ from forecast.timegrid import local_hours, week_hours
 from roster.staffing.erlang import erlang_a, service_level
 from roster.errors import InputError
 from roster.staffing.requirements import staffing_requirements
-from roster.staffing.simulate import SIMULATION_COLUMNS, simulate_roster, teams_on_duty
+from roster.io.schemas import SIMULATION_COLUMNS
+from roster.staffing.simulate import simulate_roster, teams_on_duty
 from roster.config import parse_config
 
 TZ = "America/New_York"

@@ -1,0 +1,98 @@
+"""The pipeline's input edge: every file a plan reads, read once, into :class:`PlanInputs`.
+
+Nothing after this point opens a file, so a scenario can hand the stages changed
+staff, demand or settings in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+
+from forecast.io import load_calls
+from roster.config import Config
+from roster.errors import InputError
+from roster.io.readers import load_people, load_requests, load_roster, read_shift_requirements
+from roster.pipeline.stages import PlanInputs, Progress, _quiet
+
+
+def as_monday(value: str | dt.date, what: str = "--week") -> dt.date:
+    if isinstance(value, dt.date):
+        day = value
+    else:
+        try:
+            day = dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise InputError(f"{what} '{value}' is not a date; give the Monday the week starts as YYYY-MM-DD.") from None
+    if day.weekday() != 0:
+        monday = day - dt.timedelta(days=day.weekday())
+        raise InputError(f"{what} {day} is a {day.strftime('%A')}; give the Monday the week starts (e.g. {monday}).")
+    return day
+
+
+def default_week(calls: pd.DataFrame, tz: str) -> dt.date:
+    """The first Monday after the history ends."""
+    last = pd.Timestamp(calls["timestamp"].max()).tz_convert(tz).date()
+    return last + dt.timedelta(days=7 - last.weekday())
+
+
+def load_call_history(cfg: Config) -> pd.DataFrame:
+    cfg.require("data", "reading the call history")
+    cfg.require("service", "turning forecast calls into staff needed")
+    return load_calls(cfg.data.calls, cfg.timezone, known_districts=cfg.district_names)
+
+
+def load_pins(path: Path, cfg: Config, monday: dt.date) -> pd.DataFrame:
+    """The published roster's shifts in this week (rows of other weeks are ignored)."""
+    pins = load_roster(path, cfg, "Published roster")
+    end = monday + dt.timedelta(days=7)
+    inside = [monday <= d < end for d in pins["date"]]
+    if not any(inside):
+        raise InputError(f"{path} has no shifts in the week of {monday}; pin the roster published for this week.")
+    return pins[inside].reset_index(drop=True)
+
+
+def _freeze_date(freeze_before: str | dt.date | None, pin: Path | None) -> dt.date | None:
+    if freeze_before is None:
+        return None
+    if pin is None:
+        raise InputError("--freeze-before needs --pin PUBLISHED.csv: it fixes the published shifts before that date.")
+    if isinstance(freeze_before, dt.date):
+        return freeze_before
+    try:
+        return dt.date.fromisoformat(str(freeze_before))
+    except ValueError:
+        raise InputError(f"--freeze-before '{freeze_before}' is not a date (YYYY-MM-DD).") from None
+
+
+def load_inputs(cfg: Config, week: str | dt.date | None = None, *, previous: Path | None = None, pin: Path | None = None,
+                freeze_before: str | dt.date | None = None, shift_requirements: Path | None = None,
+                progress: Progress = _quiet) -> PlanInputs:
+    """Read every input of one week's plan from the files ``cfg`` and the options name.
+
+    ``shift_requirements`` (or ``data.shift_requirements``): staff needed per shift instead
+    of the Erlang C conversion of the forecast; ``pin``: the published roster to keep, and
+    ``freeze_before`` the first day it may change.
+    """
+    progress("Reading staff and leave")
+    staff, leave = load_people(cfg)
+    progress("Reading call history")
+    calls = load_call_history(cfg)
+    monday = as_monday(week) if week is not None else default_week(calls, cfg.timezone)
+    shift_file = shift_requirements or cfg.data.shift_requirements
+    return PlanInputs(
+        config=cfg,
+        monday=monday,
+        staff=staff,
+        leave=leave,
+        calls=calls,
+        calls_source=str(cfg.data.calls),
+        requests=load_requests(cfg.data.requests, cfg, staff["staff_id"]),
+        previous=load_roster(previous, cfg, "Previous roster") if previous is not None else None,
+        pinned=load_pins(pin, cfg, monday) if pin is not None else None,
+        freeze_before=_freeze_date(freeze_before, pin),
+        shift_requirements=read_shift_requirements(shift_file, cfg) if shift_file is not None else None,
+        shift_requirements_source=Path(shift_file).name if shift_file is not None else None,
+    )
