@@ -94,8 +94,7 @@ class ShiftCover(Rule):
         req = self.rows(ctx.problem)
         r = ctx.roster.copy()
         r["day"] = roster_days(ctx.problem, r).to_numpy()
-        seat = ctx.problem.staff.set_index("staff_id")["seat"]
-        r["seat"] = seat.reindex(r["staff_id"]).to_numpy()
+        # r["seat"] is the seat each row fills (RosterContext: the roster's seat column under cross_cover), as the model counts.
         sched = []
         for day, shift, district, role in req[["day", "shift", "district", "role"]].itertuples(index=False):
             sel = (r["day"] == int(day)) & (r["shift"] == shift)
