@@ -311,7 +311,7 @@ class ModelContext:
         terms = [p.expr for p in self.penalties]
         if self.elastic or self.standby_slacks:
             # One expression for all slacks, instead of a throwaway product per slack
-            # (284 000 slacks on benchmark instance 23).
+            # (large models have hundreds of thousands of slacks).
             terms.append(pulp.LpAffineExpression([(s.var, self.elastic_cost) for s in self.slacks if s.var is not None]))
         self.prob.setObjective(pulp.lpSum(terms))
 
@@ -365,7 +365,7 @@ def new_variable(prob: pulp.LpProblem, name: str, low: float | None = 0, up: flo
 
     Constructing ``pulp.LpVariable`` directly makes PuLP 3.x issue a deprecation
     warning for every variable, which costs time on models with millions of columns
-    (benchmark instance 24 has 2.3 million) and will stop working in PuLP 4.  Older
+    and will stop working in PuLP 4.  Older
     PuLP has no ``add_variable``; there the plain constructor is the only way.
     """
     add = getattr(prob, "add_variable", None)

@@ -226,21 +226,7 @@ def _capacity_minutes(schedule, district_names, horizon):
     return out
 
 
-def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, cfg: Config, *, replications: int = 200,
-                    seed: int = 0, service: str = "exponential", target_minutes: float | None = None,
-                    mutual_aid: bool = False, mutual_aid_after_minutes: float = 30.0,
-                    neighbours: dict[str, list[str]] | None = None,
-                    patience_minutes: float | None = None, where: str = "the roster") -> pd.DataFrame:
-    """Simulate the forecast week ``replications`` times against ``roster``; one row per district plus ``ALL``.
-
-    ``roster``: ``staff_id,role,district,start,end`` (tz-aware).  ``forecast``:
-    ``district,hour_start,mean`` (one row per district and hour; the horizon is from
-    the first ``hour_start`` to one hour after the last).  Columns of the result:
-    :data:`SIMULATION_COLUMNS` (``calls`` and ``calls_waiting_over_60`` are means
-    per replication; shares, minute statistics and utilisation pool all
-    replications; the 95 % interval is a normal approximation across replications
-    for the ratio estimator), plus ``share_abandoned`` when ``patience_minutes`` is set.
-    """
+def _check_options(replications, service, patience_minutes, mutual_aid, mutual_aid_after_minutes) -> None:
     if replications < 1:
         raise InputError(f"replications must be 1 or more (got {replications}).")
     if service not in ("exponential", "deterministic"):
@@ -249,8 +235,10 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, cfg: Config, *
         raise InputError(f"patience minutes must be positive (got {patience_minutes!r}).")
     if mutual_aid and not mutual_aid_after_minutes >= 0:
         raise InputError(f"mutual aid minutes must be 0 or more (got {mutual_aid_after_minutes!r}).")
-    s = cfg.service
-    target = float(s.target_minutes if target_minutes is None else target_minutes)
+
+
+def _forecast_arrays(forecast: pd.DataFrame, cfg: Config, index: dict[str, int]):
+    """(district index, calls per hour, hour start in minutes from t0, t0, end) of each forecast row, checked."""
     missing = [c for c in ("district", "hour_start", "mean") if c not in forecast.columns]
     if missing:
         raise InputError(f"the forecast lacks column(s) {missing}; it has {list(forecast.columns)}.")
@@ -266,12 +254,60 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, cfg: Config, *
                                  cfg.timezone))
     t0 = hs.min()
     t_end = hs.max() + pd.Timedelta(hours=1)
-    horizon = (t_end - t0).total_seconds() / 60.0
     hour_min = ((hs - t0).total_seconds() / 60.0).to_numpy()
+    return fc["district"].map(index).to_numpy(), rate, hour_min, t0, t_end
 
+
+def _summary_row(name, c, w, o, ab, bt, capm, wts, with_abandoned: bool) -> dict:
+    """One district's (or ALL's) row from per-replication counts ``c`` (calls), ``w`` (within target),
+    ``o`` (over 60 min), ``ab`` (abandoned), ``bt`` (busy minutes), capacity minutes and the waits."""
+    R = c.shape[0]
+    tot = c.sum()
+    share = w.sum() / tot if tot > 0 else np.nan
+    if R > 1 and tot > 0:
+        resid = w - share * c
+        se = math.sqrt(resid.var(ddof=1) / R) / c.mean()
+        lo, hi = max(0.0, share - _Z95 * se), min(1.0, share + _Z95 * se)
+    else:
+        lo = hi = np.nan
+    rec = {
+        "district": name,
+        "calls": c.mean(),
+        "share_within_target": share,
+        "share_ci_low": lo,
+        "share_ci_high": hi,
+        "mean_minutes_to_contact": float(wts.mean()) if len(wts) else np.nan,
+        "p90_minutes_to_contact": float(np.quantile(wts, 0.9)) if len(wts) else np.nan,
+        "utilisation": bt.sum() / (capm * R) if capm > 0 else np.nan,
+        "calls_waiting_over_60": o.mean(),
+    }
+    if with_abandoned:
+        rec["share_abandoned"] = ab.sum() / tot if tot > 0 else np.nan
+    return rec
+
+
+def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, cfg: Config, *, replications: int = 200,
+                    seed: int = 0, service: str = "exponential", target_minutes: float | None = None,
+                    mutual_aid: bool = False, mutual_aid_after_minutes: float = 30.0,
+                    neighbours: dict[str, list[str]] | None = None,
+                    patience_minutes: float | None = None, where: str = "the roster") -> pd.DataFrame:
+    """Simulate the forecast week ``replications`` times against ``roster``; one row per district plus ``ALL``.
+
+    ``roster``: ``staff_id,role,district,start,end`` (tz-aware).  ``forecast``:
+    ``district,hour_start,mean`` (one row per district and hour; the horizon is from
+    the first ``hour_start`` to one hour after the last).  Columns of the result:
+    :data:`SIMULATION_COLUMNS` (``calls`` and ``calls_waiting_over_60`` are means
+    per replication; shares, minute statistics and utilisation pool all
+    replications; the 95 % interval is a normal approximation across replications
+    for the ratio estimator), plus ``share_abandoned`` when ``patience_minutes`` is set.
+    """
+    _check_options(replications, service, patience_minutes, mutual_aid, mutual_aid_after_minutes)
+    s = cfg.service
+    target = float(s.target_minutes if target_minutes is None else target_minutes)
     names = list(cfg.districts)
     index = {d: i for i, d in enumerate(names)}
-    fc_d = fc["district"].map(index).to_numpy()
+    fc_d, rate, hour_min, t0, t_end = _forecast_arrays(forecast, cfg, index)
+    horizon = (t_end - t0).total_seconds() / 60.0
     busy_min = np.array([cfg.districts[d].busy_minutes or s.busy_minutes for d in names], dtype=float)
     schedule = teams_on_duty(roster, cfg, t0, t_end, where=where)
     nb_map = neighbours if neighbours is not None else {d: list(cfg.districts[d].neighbours) for d in names}
@@ -321,34 +357,10 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, cfg: Config, *
     wd = np.concatenate(waits_d) if waits_d else np.zeros(0, dtype=np.int64)
     cap_min = _capacity_minutes(schedule, names, horizon)
 
-    def row(name, c, w, o, ab, bt, capm, wts):
-        R = c.shape[0]
-        tot = c.sum()
-        share = w.sum() / tot if tot > 0 else np.nan
-        if R > 1 and tot > 0:
-            resid = w - share * c
-            se = math.sqrt(resid.var(ddof=1) / R) / c.mean()
-            lo, hi = max(0.0, share - _Z95 * se), min(1.0, share + _Z95 * se)
-        else:
-            lo = hi = np.nan
-        rec = {
-            "district": name,
-            "calls": c.mean(),
-            "share_within_target": share,
-            "share_ci_low": lo,
-            "share_ci_high": hi,
-            "mean_minutes_to_contact": float(wts.mean()) if len(wts) else np.nan,
-            "p90_minutes_to_contact": float(np.quantile(wts, 0.9)) if len(wts) else np.nan,
-            "utilisation": bt.sum() / (capm * R) if capm > 0 else np.nan,
-            "calls_waiting_over_60": o.mean(),
-        }
-        if patience_minutes is not None:
-            rec["share_abandoned"] = ab.sum() / tot if tot > 0 else np.nan
-        return rec
-
-    rows = [row(d, calls[:, i], within[:, i], over60[:, i], abandoned[:, i], busy_t[:, i], cap_min[i],
-                waits[wd == i]) for i, d in enumerate(names)]
-    rows.append(row("ALL", calls.sum(1), within.sum(1), over60.sum(1), abandoned.sum(1), busy_t.sum(1),
-                    cap_min.sum(), waits))
+    with_abandoned = patience_minutes is not None
+    rows = [_summary_row(d, calls[:, i], within[:, i], over60[:, i], abandoned[:, i], busy_t[:, i], cap_min[i],
+                         waits[wd == i], with_abandoned) for i, d in enumerate(names)]
+    rows.append(_summary_row("ALL", calls.sum(1), within.sum(1), over60.sum(1), abandoned.sum(1), busy_t.sum(1),
+                             cap_min.sum(), waits, with_abandoned))
     cols = SIMULATION_COLUMNS + (["share_abandoned"] if patience_minutes is not None else [])
     return pd.DataFrame(rows, columns=cols)
