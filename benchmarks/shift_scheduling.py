@@ -9,7 +9,7 @@ rule list, solved with :func:`roster.solve.model.solve` and the returned roster 
 scored by :func:`benchmarks.ssb.evaluate.evaluate` -- the reported ``objective`` is the
 evaluator's, not the MIP's.  ``--strategy`` is the config's ``solver.strategy``:
 ``lns`` (default; fix-and-optimise search, then the whole model from the best
-roster -- see ``roster/lns.py``) or ``mip`` (one solve of the whole model).  Every
+roster -- see ``roster/solve/lns/``) or ``mip`` (one solve of the whole model).  Every
 instance runs in its own child process, ``--jobs`` at a time (``--jobs 2
 --threads 1`` splits a 2-core machine between two instances); ``peak_mb`` is that child's peak resident set size
 (``resource.getrusage(RUSAGE_SELF).ru_maxrss`` read in the child at its end:
