@@ -165,6 +165,65 @@ class Objective(_Strict):
     shortfall_penalty_per_hour: float = Field(default=400.0, gt=0)
 
 
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+
+
+class NightDifferential(_Strict):
+    """Extra pay per hour worked between ``start`` and ``end`` on the local clock."""
+
+    start: str = "22:00"
+    end: str = "06:00"
+    per_hour: float = Field(gt=0)
+
+    _clock = field_validator("start", "end")(ShiftTemplate._clock.__func__)
+
+
+class WeekendDifferential(_Strict):
+    """Extra pay per hour worked on the named local days (from 00:00 to 24:00)."""
+
+    days: list[Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]] = \
+        Field(default_factory=lambda: ["saturday", "sunday"], min_length=1)
+    per_hour: float = Field(gt=0)
+
+
+class PayCodes(_Strict):
+    """The pay-code names written in the payroll export, as the payroll system knows them."""
+
+    regular: str = Field(default="REG", min_length=1)
+    overtime: str = Field(default="OT", min_length=1)
+    double_time: str = Field(default="DT", min_length=1)
+    night: str = Field(default="NIGHT", min_length=1)
+    weekend: str = Field(default="WEEKEND", min_length=1)
+    leave: str = Field(default="LEAVE", min_length=1)
+
+
+class Pay(_Strict):
+    """Payroll rules: overtime rule, workweek, pay period, differentials, paid leave, pay codes."""
+
+    overtime: Literal["contract", "weekly_40", "daily_8_12", "8_and_80"] = "contract"
+    workweek_start_day: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "monday"
+    workweek_start_hour: int = Field(default=0, ge=0, le=23)
+    period_days: Literal[7, 14] = 7
+    double_time_multiplier: float = Field(default=2.0, ge=1)
+    paid_leave_hours_per_day: float | None = Field(default=None, gt=0, le=24)
+    night: NightDifferential | None = None
+    weekend: WeekendDifferential | None = None
+    codes: PayCodes = PayCodes()
+
+    @model_validator(mode="after")
+    def _eighty_needs_two_weeks(self):
+        if self.overtime == "8_and_80" and self.period_days != 14:
+            raise ValueError('overtime = "8_and_80" counts 80 hours over 14 days; set period_days = 14')
+        return self
+
+
+class Privacy(_Strict):
+    """Where the key for keyed pseudonyms (HMAC-SHA256) comes from: an environment variable or a file."""
+
+    pseudonym_key_env: str | None = Field(default=None, min_length=1)
+    pseudonym_key_file: Path | None = None
+
+
 class Config(_Strict):
     city: City
     data: Data | None = None
@@ -177,6 +236,8 @@ class Config(_Strict):
     forecast: Forecast = Forecast()
     solver: Solver = Solver()
     objective: Objective = Objective()
+    pay: Pay | None = None
+    privacy: Privacy = Privacy()
     # Optional rules, [rules.NAME] tables validated by constraints.registry.
     rules: dict[str, object] = Field(default_factory=dict)
     # Where the file was read from; paths in [data] are already resolved against it.
@@ -290,6 +351,9 @@ def parse_config(raw: dict, *, where: str = "roster.toml", base: Path | None = N
             }
         )
         cfg = cfg.model_copy(update={"data": data, "source": base})
+    if base is not None and cfg.privacy.pseudonym_key_file is not None:
+        key_file = (base / cfg.privacy.pseudonym_key_file).resolve()
+        cfg = cfg.model_copy(update={"privacy": cfg.privacy.model_copy(update={"pseudonym_key_file": key_file}), "source": base})
     return cfg
 
 

@@ -2,14 +2,17 @@
 
 Overtime accrues in time order: within each week a person's shifts are paid at
 the regular rate until their contract hours are used up, and every hour after
-that is overtime at the role's multiplier.  This is the same arithmetic as the
-model's cost term, computed directly from the rows.
+that is overtime at the role's multiplier.  With night or weekend differentials under
+``[pay]``, each shift also earns them (``constraints.cost.differential_pay``).  This is
+the same arithmetic as the model's cost term, computed directly from the rows.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+from constraints.cost import differential_pay, has_differentials
 
 
 def price(roster: pd.DataFrame, staff: pd.DataFrame, cfg, monday) -> pd.DataFrame:
@@ -24,6 +27,10 @@ def price(roster: pd.DataFrame, staff: pd.DataFrame, cfg, monday) -> pd.DataFram
         return out
     out["_week"] = [(d - monday).days // 7 for d in out["date"]]
     out = out.sort_values(["staff_id", "start"], kind="stable")
+    if has_differentials(cfg):
+        extra = {i: differential_pay(st, en, cfg.pay, cfg.timezone) for i, st, en in zip(out.index, out["start"], out["end"])}
+    else:
+        extra = {}
     for (sid, _week), idx in out.groupby(["staff_id", "_week"]).groups.items():
         contract = float(s.at[sid, "contract_hours"])
         rate = float(s.at[sid, "hourly_rate"])
@@ -35,7 +42,7 @@ def price(roster: pd.DataFrame, staff: pd.DataFrame, cfg, monday) -> pd.DataFram
             ot = h - regular
             used += h
             out.at[i, "overtime_hours"] = round(ot, 4)
-            out.at[i, "cost"] = round(rate * regular + rate * mult * ot, 2)
+            out.at[i, "cost"] = round(rate * regular + rate * mult * ot + extra.get(i, 0.0), 2)
     out = out.drop(columns="_week")
     return out.sort_values(["start", "district", "staff_id"], kind="stable").reset_index(drop=True)
 
