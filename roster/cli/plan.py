@@ -20,7 +20,7 @@ def plan(
     pin: Optional[Path] = typer.Option(None, help="The published roster.csv of this week: keep its shifts and change as little as possible (after a sick call, add the leave to time_off first)."),
     freeze_before: Optional[str] = typer.Option(None, help="With --pin: days before this date (YYYY-MM-DD) are fixed as published."),
     time_limit: Optional[float] = typer.Option(None, help="Solver time limit in seconds (default: solver.time_limit_seconds)."),
-    pseudonymise: bool = typer.Option(False, "--pseudonymise", help="Replace names with stable pseudonyms in roster.csv."),
+    pseudonymise: bool = typer.Option(False, "--pseudonymise", help="Replace names with stable keyed pseudonyms in roster.csv (needs the key named under [privacy] in roster.toml)."),
     shift_requirements: Optional[Path] = typer.Option(None, "--shift-requirements", help="Staff needed per shift (date,shift,district,role,required) instead of Erlang C from the forecast."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress messages."),
 ) -> None:
@@ -33,13 +33,18 @@ def plan(
         from roster.io.writers import write_text
 
         cfg = load(config)
+        key = None
+        if pseudonymise:
+            from roster.io.pseudonyms import pseudonym_key
+
+            key = pseudonym_key(cfg)  # before the solve, so a missing key costs nothing and writes nothing
         try:
             result = run_plan(cfg, week, progress=progress_printer(quiet), time_limit=time_limit, previous=previous, pin=pin,
                               freeze_before=freeze_before, shift_requirements=shift_requirements)
         except InfeasibleError as exc:
             write_text(Path(out) / "diagnosis.txt", exc.diagnosis + "\n")
             raise
-        written = write_outputs(out, result.files(pseudonymise=pseudonymise))
+        written = write_outputs(out, result.files(pseudonym_key=key))
         s = result.summary
         short = s["shortfall_hours"]
         typer.echo(f"Roster for the week of {result.monday} ({s['hours_in_week']} hours, {cfg.timezone})")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from constraints.problem import Problem
 from roster.evaluate.pay import cost_summary
+from roster.io.pseudonyms import pseudonyms
 from roster.io.schemas import COVERAGE_COLUMNS, ROSTER_COLUMNS
 from roster.io.writers import iso
 from roster.solve.model import SolveResult
@@ -31,10 +31,11 @@ class PlanResult:
     penalties: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None
 
-    def files(self, *, pseudonymise: bool = False) -> dict[str, object]:
+    def files(self, *, pseudonym_key: bytes | None = None) -> dict[str, object]:
+        """Every output file's contents; with ``pseudonym_key``, names become keyed pseudonyms."""
         roster = self.roster.copy()
-        if pseudonymise:
-            roster["name"] = pseudonyms(roster["staff_id"])
+        if pseudonym_key is not None:
+            roster["name"] = pseudonyms(roster["staff_id"], pseudonym_key)
         # A `seat` column appears only when rules.cross_cover lets people fill another role's seat.
         cols = ROSTER_COLUMNS + (["seat"] if "seat" in roster.columns else [])
         roster_out = roster[cols].copy()
@@ -64,11 +65,6 @@ def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["date"] = out["date"].astype(str)
     return out
-
-
-def pseudonyms(ids: pd.Series) -> pd.Series:
-    """Stable pseudonyms ('Person 3f9a1c') so a shared export carries no names."""
-    return ids.map(lambda s: "Person " + hashlib.sha256(str(s).encode()).hexdigest()[:6])
 
 
 def summarise(problem: Problem, result: SolveResult | None, priced: pd.DataFrame, coverage: pd.DataFrame, meta: dict) -> dict:

@@ -97,12 +97,38 @@ def test_plan_writes_the_four_files_and_passes_check(tmp_path, week, hours, sund
         assert not sat_night.empty and (sat_night["paid_hours"] == 7).all()
 
 
-def test_pseudonymised_export_has_no_names(tmp_path):
+def test_pseudonyms_are_keyed_and_stable(tmp_path, monkeypatch):
+    from roster.config import load_config
     from roster.pipeline import pseudonyms
 
     ids = pd.Series(["S001", "S002", "S001"])
-    p = pseudonyms(ids)
+    key, other = b"k" * 32, b"j" * 32
+    p = pseudonyms(ids, key)
     assert p[0] == p[2] != p[1] and p[0].startswith("Person ")
+    assert pseudonyms(ids, other)[0] != p[0]  # another city's key gives other pseudonyms
+    assert p[0] != "Person " + hashlib.sha256(b"S001").hexdigest()[:12]  # not the unkeyed hash anyone can recompute
+    toml = (ROOT / "roster.toml").read_text().replace('calls = "examples/', f'calls = "{ROOT}/examples/')
+    toml = toml.replace('staff = "examples/', f'staff = "{ROOT}/examples/').replace('time_off = "examples/', f'time_off = "{ROOT}/examples/')
+    toml = toml.replace('requests = "examples/', f'requests = "{ROOT}/examples/')
+    (tmp_path / "roster.toml").write_text(toml + '\n[privacy]\npseudonym_key_env = "TEST_ROSTER_KEY"\n')
+    monkeypatch.delenv("TEST_ROSTER_KEY", raising=False)
+    result = runner.invoke(app, ["plan", "--config", str(tmp_path / "roster.toml"), "--out", str(tmp_path / "out"),
+                                 "--pseudonymise", "--quiet"])
+    assert result.exit_code == 2 and "TEST_ROSTER_KEY" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+    monkeypatch.setenv("TEST_ROSTER_KEY", "short")
+    from roster.errors import InputError
+    from roster.io.pseudonyms import pseudonym_key
+
+    with pytest.raises(InputError, match="at least 16"):
+        pseudonym_key(load_config(tmp_path / "roster.toml"))
+
+
+def test_plan_without_a_pseudonym_key_refuses(tmp_path):
+    result = runner.invoke(app, ["plan", "--config", str(ROOT / "roster.toml"), "--out", str(tmp_path / "out"),
+                                 "--pseudonymise", "--quiet"])
+    assert result.exit_code == 2 and "privacy.pseudonym_key_env" in result.output
+    assert not (tmp_path / "out").exists()
 
 
 def test_erlang_json():
