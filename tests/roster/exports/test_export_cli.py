@@ -10,12 +10,21 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FALL_BACK, PLAIN, RISKY_NAMES, SPRING_FORWARD, write_city, write_roster
+from export_city import FALL_BACK, PLAIN, RISKY_NAMES, SPRING_FORWARD, write_city, write_roster
 from roster.cli import app
 from roster.exports.calendar import shift_uid
 
 runner = CliRunner()
 KEY = "0123456789abcdef0123456789abcdef"
+
+
+@pytest.fixture
+def city(tmp_path):
+    """(roster.toml path, config) of the copied city."""
+    from roster.config import load_config
+
+    path = write_city(tmp_path / "city", '[privacy]\npseudonym_key_env = "ROSTER_TEST_PSEUDONYM_KEY"\n')
+    return path, load_config(path)
 
 
 def export(config, roster, fmt, out, *extra):

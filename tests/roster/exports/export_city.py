@@ -1,4 +1,4 @@
-"""A copy of the example city with risky staff names, and small valid-looking rosters of it for any week."""
+"""For the export tests: a copy of the example city with risky staff names, and small rosters of it for any week."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import datetime as dt
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from cities import ROOT
 from constraints.problem import shift_instances
@@ -55,10 +54,3 @@ def write_roster(path: Path, cfg, monday: dt.date, **kw) -> pd.DataFrame:
     priced = roster_rows(cfg, monday, **kw)
     write_csv(path, long_table(priced))
     return priced
-
-
-@pytest.fixture
-def city(tmp_path):
-    """(roster.toml path, config) of the copied city."""
-    path = write_city(tmp_path / "city", '[privacy]\npseudonym_key_env = "ROSTER_TEST_PSEUDONYM_KEY"\n')
-    return path, load_config(path)
