@@ -1,5 +1,7 @@
 """roster.toml validation: every mistake gets one clear message naming the key."""
 
+import re
+
 import pytest
 
 from cities import ROOT, example_raw
@@ -125,3 +127,30 @@ def test_roster_plan_stops_on_a_bad_rule_reference_before_forecasting(tmp_path):
     assert "rules.language_cover.districts names ['Nowhere']" in result.output
     assert "Forecasting" not in result.output
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("pay,named", [({"overtime": "weekly_41"}, "pay.overtime"),
+                                        ({"overtime": "8_and_80"}, "period_days = 14"),
+                                        ({"period_days": 10}, "pay.period_days"),
+                                        ({"night": {"per_hour": 2, "start": "22:60"}}, "pay.night.start"),
+                                        ({"weekend": {"per_hour": 2, "days": ["caturday"]}}, "pay.weekend.days"),
+                                        ({"overtme": "weekly_40"}, "pay.overtme: unknown key")])
+def test_pay_section_problems_name_the_key(pay, named):
+    raw = example_raw()
+    raw["pay"] = pay
+    with pytest.raises(InputError, match=re.escape(named)):
+        parse_config(raw)
+
+
+def test_example_has_no_pay_section_and_a_pseudonym_key_file_is_relative_to_the_config(tmp_path):
+    assert load_config(ROOT / "roster.toml").pay is None
+    text = (ROOT / "roster.toml").read_text().replace('"examples/', f'"{ROOT}/examples/')
+    (tmp_path / "roster.toml").write_text(text + '\n[privacy]\npseudonym_key_file = "secret/key.txt"\n')
+    assert load_config(tmp_path / "roster.toml").privacy.pseudonym_key_file == (tmp_path / "secret" / "key.txt").resolve()
+    from roster.io.pseudonyms import pseudonym_key
+
+    with pytest.raises(InputError, match="could not be read"):
+        pseudonym_key(load_config(tmp_path / "roster.toml"))
+    (tmp_path / "secret").mkdir()
+    (tmp_path / "secret" / "key.txt").write_text("0123456789abcdef0123\n")
+    assert pseudonym_key(load_config(tmp_path / "roster.toml")) == b"0123456789abcdef0123"
