@@ -119,3 +119,25 @@ def test_contract_rule_reconciles_with_the_roster_cost_to_the_cent():
 def test_a_pay_period_that_does_not_divide_the_roster_is_bad_input():
     with pytest.raises(InputError, match="pay.period_days = 14 does not divide"):
         run([shift("2026-11-02", "08:00", 8)], period_days=14)
+
+
+def test_a_workweek_starting_at_07_keeps_early_monday_hours_in_the_week_before():
+    rows = [shift(f"2026-11-0{d}", "08:00", 8) for d in range(2, 8)] + [shift("2026-11-09", "00:00", 6)]
+    table, _ = run(rows, overtime="weekly_40", workweek_start_hour=7)
+    assert hours(table, "OT") == 14  # 48 h + 6 h before Monday 07:00, all in the workweek from Nov 2 07:00
+    assert hours(table, "OT", day="2026-11-08") == 6  # the workday from Sunday 07:00 holds Monday 00:00-06:00
+
+
+def test_paid_leave_is_a_weekday_covered_whole_at_the_base_rate():
+    cfg = small_config(pay={"paid_leave_hours_per_day": 8}, rules={})
+    staff = pd.DataFrame([person("C0", "clinician", "North", contract=40.0, rate=40.0, cfg=cfg)])
+    tz = cfg.timezone
+    leave = pd.DataFrame([{"staff_id": "C0", "start": pd.Timestamp("2026-11-04").tz_localize(tz),
+                           "end": pd.Timestamp("2026-11-09").tz_localize(tz)},  # Wednesday to Sunday
+                          {"staff_id": "C0", "start": pd.Timestamp("2026-11-02 12:00").tz_localize(tz),
+                           "end": pd.Timestamp("2026-11-02 16:00").tz_localize(tz)}])  # part of Monday: not paid
+    table, rec = payroll(pd.DataFrame([shift("2026-11-03", "08:00", 8)]), staff, leave, cfg)
+    paid = table[table["pay_code"] == "LEAVE"]
+    assert list(paid["workday"]) == [dt.date(2026, 11, 4), dt.date(2026, 11, 5), dt.date(2026, 11, 6)]
+    assert (paid["hours"] == 8).all() and (paid["amount"] == 320).all() and (paid["cost_centre"] == "North").all()
+    assert rec.loc[rec["staff_id"] == "C0", "paid_leave"].item() == 960 == rec.loc[rec["staff_id"] == "C0", "difference"].item()
