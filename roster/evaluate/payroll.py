@@ -28,6 +28,7 @@ from collections import defaultdict
 import pandas as pd
 
 from constraints.cost import WEEKDAY_NAMES, _local, differential_hours
+from roster.config import Pay
 from roster.errors import InputError
 from roster.evaluate.pay import price
 
@@ -42,8 +43,6 @@ OTADJ = "OTADJ"
 
 def pay_settings(cfg):
     """``[pay]``, or its defaults (contract-hours overtime, no differentials) when roster.toml has none."""
-    from roster.config import Pay
-
     return cfg.pay if cfg.pay is not None else Pay()
 
 
