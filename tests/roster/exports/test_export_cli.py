@@ -198,3 +198,23 @@ def test_bad_input_is_named_and_writes_nothing(city, tmp_path):
     assert "not an export format" in _bad(tmp_path, city, fmt="pdf")
     assert "pay.period_days = 14 does not divide" in _bad(tmp_path, city, fmt="payroll", extra_toml="[pay]\nperiod_days = 14\n")
     assert "pay.overtime" in _bad(tmp_path, city, fmt="payroll", extra_toml='[pay]\novertime = "weekly_41"\n')
+
+
+@pytest.mark.slow
+def test_a_plan_with_risky_names_writes_only_safe_cells_and_its_exports_round_trip(city, tmp_path):
+    config, _ = city
+    plan = runner.invoke(app, ["plan", "--config", str(config), "--out", str(tmp_path / "plan"), "--time-limit", "20", "--quiet"])
+    assert plan.exit_code == 0, plan.output
+    for path in (tmp_path / "plan").glob("*.csv"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        cells = [c for col in frame.columns for c in frame[col]]
+        assert not any(c.startswith(("=", "+", "@")) for c in cells), path.name
+    roster = pd.read_csv(tmp_path / "plan" / "roster.csv", keep_default_na=False)
+    assert set("'" + n for n in RISKY_NAMES) & set(roster["name"])  # at least one of them is rostered, neutralised
+    assert pd.api.types.is_float_dtype(roster["paid_hours"]) and pd.api.types.is_float_dtype(roster["cost"])
+    assert export(config, tmp_path / "plan" / "roster.csv", "csv-long", tmp_path / "long").exit_code == 0
+    check = runner.invoke(app, ["check", str(tmp_path / "long" / "roster_long.csv"), "--config", str(config)])
+    assert check.exit_code == 0 and "No hard-rule violations" in check.output
+    assert export(config, tmp_path / "plan" / "roster.csv", "xlsx", tmp_path / "xlsx").exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "xlsx" / "roster.xlsx")
+    assert wb["Coverage"].max_row == len(pd.read_csv(tmp_path / "plan" / "coverage.csv")) + 1  # the plan's coverage.csv
