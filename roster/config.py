@@ -149,7 +149,7 @@ class Solver(_Strict):
     threads: int = Field(default=2, ge=1)
     seed: int = 7
     # "mip": one solve of the whole model.  "lns": fix-and-optimise search
-    # (roster/lns.py) for lns_share of the time, then the whole model from the
+    # (roster/solve/lns/) for lns_share of the time, then the whole model from the
     # best roster found; for rosters too large for HiGHS to find good rosters whole.
     strategy: Literal["mip", "lns"] = "mip"
     lns_share: float = Field(default=0.9, ge=0, le=1)

@@ -1,4 +1,4 @@
-"""Implementation of ``roster backtest`` (registered on the typer app in ``roster/cli.py``).
+"""Implementation of ``roster backtest`` (registered on the typer app in ``roster/cli/app.py``).
 
 Reads call records (or an hourly-counts file: ``hour_start, district, calls``), builds the local hourly grid, masks detected feed outages,
 runs the rolling-origin backtest of ``forecast.backtest`` and writes

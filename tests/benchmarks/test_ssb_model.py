@@ -1,4 +1,4 @@
-"""The benchmark mapping (roster/ssb_model.py): instances solved through the normal path, scored by the evaluator."""
+"""The benchmark mapping (benchmarks/ssb/model.py): instances solved through the normal path, scored by the evaluator."""
 
 from __future__ import annotations
 
