@@ -1,24 +1,18 @@
 """A first roster built person by person, each placed where the roster still needs them.
 
-Why.  The fix-and-optimise search (:mod:`roster.solve.lns.search`) needs a roster to improve.  On
-large models the LP relaxation does not solve in its share of the time, and the old
-first roster -- everyone off, then a repair that frees the people whose own rules
-bend -- ignored cover while it repaired (it had to, to be fast), so the search began
-far from anything useful: on benchmark instance 21 (100 people, 182 days) the first
-roster without bends came at 59 s at 476 069, and the search stood at 64 309 at
-240 s and about 25 000-30 000 at 600 s (best known 21 133).
+Why.  The fix-and-optimise search (:mod:`roster.solve.lns.search`) needs a roster to
+improve.  On large models the LP relaxation does not solve in its share of the time, and
+a repair from the empty roster ignores cover while it repairs (it must, to be fast), so
+the search would begin far from anything useful.
 
-Placing one person at a time instead, with everyone else fixed and the true
-objective (cover shortfalls, requests, the person's own rules hard), costs one small
-MIP per person: each sees exactly what the roster built so far still lacks.  Measured
-offline (session 13, one HiGHS thread): instance 21 built in 41 s at 60 672, and two
-passes that re-place each person in turn took it to 28 668 at 59 s; instance 20 at
-8 036 after 49 s (600-s search before: 5 532), 19 at 7 050 after 15 s (the repair from
-the LP's rounding had given 41 525 at 70 s), 13 at 7 551 after 21 s.
+Placing one person at a time instead, with everyone else fixed and the true objective
+(cover shortfalls, requests, the person's own rules hard), costs one small MIP per
+person: each sees exactly what the roster built so far still lacks.  Passes that
+re-place each person in turn then improve it further while they pay.
 
-A person's piece is solved to a 1 % gap: early on the roster is empty, so many
-placements are equally good and proving which is best took HiGHS up to 30 s for
-some people of instance 13 (18 shift types); with the gap, 7 s for all 120 people.
+A person's piece is solved to a small gap (``person_gap``): early on the roster is
+empty, so many placements are equally good, and proving which is best would cost far
+more than the placement itself.
 """
 
 from __future__ import annotations
@@ -32,19 +26,7 @@ from typing import Callable
 
 import numpy as np
 
-# Relative gap of each person's piece; see the module docstring.
-PERSON_GAP = 0.01
-# Time limit of each person's piece, in seconds.  Not a share of the time budget (that is
-# kept by the pass's deadline): a piece that hits its limit has cost the whole limit, often
-# without a roster that keeps the person's rules, and the fallback then costs as much again
-# for a roster blind to cover.  Measured on benchmark instance 24 (150 people, a year, 32
-# shift types; session 16, the first three people on the empty roster, one HiGHS thread):
-# at 0.73 s a person -- the old even share of a quarter of the search time -- every hard
-# piece timed out, and hard piece plus fallback took 1.5-2.2 s a person; with 2 s, each
-# was solved in 0.9-1.4 s (1.2 s of 1.4 in HiGHS's presolve).
-PERSON_LIMIT = 2.0
-# Passes that re-place every person go on while one gains at least this share of the objective.
-PASS_GAIN = 0.05
+from roster.solve.lns.settings import DEFAULT_SETTINGS
 
 SolvePiece = Callable[[np.ndarray, np.ndarray, float], "np.ndarray | None"]
 Merge = Callable[[np.ndarray, np.ndarray, np.ndarray], "np.ndarray | None"]
@@ -64,12 +46,13 @@ class ConstructStats:
 
 def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray], float],
                         people: list[np.ndarray], start: np.ndarray, *, deadline: float,
-                        pass_deadline: float, piece_limit: float = PERSON_LIMIT, merge: Merge | None = None,
+                        pass_deadline: float, piece_limit: float = DEFAULT_SETTINGS.person_limit,
+                        pass_gain: float = DEFAULT_SETTINGS.pass_gain, merge: Merge | None = None,
                         second_worker: threading.Event | None = None) -> tuple[np.ndarray, ConstructStats]:
     """Place each person in turn (``people``: each person's assignment columns, in the order to
     place them) with everyone else fixed, from ``start`` (the full model's values, normally
     everyone off); then re-place each person in turn while a pass gains at least
-    ``PASS_GAIN`` of the objective and ends before ``pass_deadline``.
+    ``pass_gain`` of the objective and ends before ``pass_deadline``.
 
     ``solve_piece(columns, values, time_limit)`` solves the piece freeing ``columns`` from
     ``values`` and returns the full model's values with the piece's result, or None when it
@@ -79,7 +62,7 @@ def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray
 
     Two people at a time, once ``second_worker`` is set (the caller has a core to spare:
     the construction runs beside the LP relaxation, and on large models that is given up
-    early -- instance 23 left a core idle for 130 of the construction's 158 s).  Each piece
+    early, which would leave a core idle for most of the construction).  Each piece
     is cut from the roster as it is when the piece starts; one that lands after the other
     changed the roster is carried over to it by ``merge(current, columns, found)`` (its
     columns put in, what they share with others -- cover shortfalls -- settled), or solved
@@ -103,7 +86,7 @@ def construct_by_person(solve_piece: SolvePiece, objective: Callable[[np.ndarray
             stats.objectives.append(current)
             took = time.perf_counter() - started
             stats.pass_seconds.append(took)
-            if before - current < PASS_GAIN * abs(before) or time.perf_counter() + took > pass_deadline:
+            if before - current < pass_gain * abs(before) or time.perf_counter() + took > pass_deadline:
                 break
     finally:
         if pool is not None:
@@ -120,44 +103,55 @@ def _sweep(solve_piece: SolvePiece, merge: Merge | None, objective: Callable[[np
     or re-placing them (a person's new roster is taken when the objective is no worse than
     ``current``).  Returns the roster, how many pieces returned one, and its objective when
     re-placing."""
-    queue = deque((cols, False) for cols in people)  # (columns, whether already solved again once)
-    in_flight: dict[Future, tuple[np.ndarray, bool, np.ndarray]] = {}  # future -> (columns, again, base)
-    found_count = 0
-
-    def take(cols: np.ndarray, again: bool, base: np.ndarray, found: np.ndarray | None) -> None:
-        nonlocal values, current, found_count
-        if found is not None and base is not values:
-            found = merge(values, cols, found)
-            if found is None:
-                stats.unfit += 1
-                if not again:
-                    queue.appendleft((cols, True))
-                return
-            stats.merged += 1
-        if found is None:
-            return
-        found_count += 1
-        if current is None:
-            values = found
-            return
-        cost = objective(found)
-        if cost <= current + 1e-9:
-            values, current = found, cost
-
-    while queue or in_flight:
+    sweep = _Pass(merge, objective, people, values, current, stats)
+    while sweep.queue or sweep.in_flight:
         width = 2 if second_worker is not None and second_worker.is_set() else 1
-        while queue and len(in_flight) < width and time.perf_counter() < until:
-            cols, again = queue.popleft()
+        while sweep.queue and len(sweep.in_flight) < width and time.perf_counter() < until:
+            cols, again = sweep.queue.popleft()
             limit = min(piece_limit, until - time.perf_counter())
             if pool is None:
-                take(cols, again, values, solve_piece(cols, values, limit))
+                sweep.take(cols, again, sweep.values, solve_piece(cols, sweep.values, limit))
                 continue
-            in_flight[pool.submit(solve_piece, cols, values, limit)] = (cols, again, values)
-        if not in_flight:
+            sweep.in_flight[pool.submit(solve_piece, cols, sweep.values, limit)] = (cols, again, sweep.values)
+        if not sweep.in_flight:
             if time.perf_counter() >= until:
                 break
             continue
-        done, _ = wait(list(in_flight), return_when=FIRST_COMPLETED)
+        done, _ = wait(list(sweep.in_flight), return_when=FIRST_COMPLETED)
         for future in done:
-            take(*in_flight.pop(future), future.result())
-    return values, found_count, current
+            sweep.take(*sweep.in_flight.pop(future), future.result())
+    return sweep.values, sweep.found_count, sweep.current
+
+
+class _Pass:
+    """The state of one pass: the roster so far, its objective when re-placing, the people
+    still to place and the pieces being solved."""
+
+    def __init__(self, merge: Merge | None, objective: Callable[[np.ndarray], float], people: list[np.ndarray],
+                 values: np.ndarray, current: float | None, stats: ConstructStats):
+        self.merge, self.objective, self.stats = merge, objective, stats
+        self.values, self.current = values, current
+        self.queue = deque((cols, False) for cols in people)  # (columns, whether already solved again once)
+        self.in_flight: dict[Future, tuple[np.ndarray, bool, np.ndarray]] = {}  # future -> (columns, again, base)
+        self.found_count = 0
+
+    def take(self, cols: np.ndarray, again: bool, base: np.ndarray, found: np.ndarray | None) -> None:
+        """Land a person's piece, solved from ``base``: carried over to the roster if that has
+        changed meanwhile (or queued again, once, when it does not fit), then taken."""
+        if found is not None and base is not self.values:
+            found = self.merge(self.values, cols, found)
+            if found is None:
+                self.stats.unfit += 1
+                if not again:
+                    self.queue.appendleft((cols, True))
+                return
+            self.stats.merged += 1
+        if found is None:
+            return
+        self.found_count += 1
+        if self.current is None:
+            self.values = found
+            return
+        cost = self.objective(found)
+        if cost <= self.current + 1e-9:
+            self.values, self.current = found, cost

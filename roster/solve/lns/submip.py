@@ -3,9 +3,9 @@
 Why.  The fix-and-optimise search (:mod:`roster.solve.lns.search`) re-solves a small part of
 a roster with the rest fixed.  Fixing columns by their bounds and solving the
 whole model leaves HiGHS to presolve *every* row and column again for each
-part: on a 120-person month that costs more than solving the part itself, and
-on a year of 150 people it is the whole time budget.  Here the part is cut out
-once, with numpy and scipy, as a model whose size is that of the neighbourhood:
+part, which on large models costs more than solving the part itself, and on
+the largest the whole time budget.  Here the part is cut out once, with numpy
+and scipy, as a model whose size is that of the neighbourhood:
 its free assignment columns, the auxiliary columns tied to them (cover
 shortfalls, run-flow arcs, per-person slacks, ...) and the rows those touch,
 with the fixed columns' contributions moved into the row bounds.
@@ -21,19 +21,17 @@ The cut-out model is therefore exactly the full model with the other columns
 fixed: any roster it returns is a roster of the full model.  It is also the
 full model with only the other *assignment* columns fixed as long as the
 incumbent's auxiliary columns are already the cheapest for its roster -- true
-after any solve with the same objective, and the search never changes its
-objective (bends of hard rules are priced in it, not minimised on their own).
+after any solve with the same objective; when the search changes its objective
+(a repair that minimises the bends alone) it settles them once afterwards.
 
 Extended formulations are left out.  The run-rule network flow
 (:func:`constraints.sequences.add_run_flow`) tightens the LP relaxation of the
 whole model, but it multiplies a person's columns by ten and makes the small
-MIPs slow to solve: repairing one person of a 182-day benchmark roster took
-HiGHS up to 4.6 s with the flow (five of six people 1.6-4.6 s) and about 0.1 s
-without it.  Its columns follow from the assignment (any roster that keeps the
-run rules has a path through the flow), so pieces may leave them out together
-with their rows; their values are then stale until the caller settles them with
-the roster fixed (:meth:`SubMip.settling_piece`), and only then is a piece's
-roster with its columns a solution of the full model.  A search may still want
+MIPs many times slower to solve.  Its columns follow from the assignment (any
+roster that keeps the run rules has a path through the flow), so pieces may
+leave them out together with their rows; their values are then stale until
+the caller settles them with the roster fixed (:meth:`SubMip.settling_piece`),
+and only then is a piece's roster with its columns a solution of the full model.  A search may still want
 the flow's tight LP relaxation in some pieces: :meth:`SubMip.carrying_left_out`
 gives the same cutter with nothing left out, and ``piece(..., fix_cut=True)``
 settles the flow of just the people a piece will free.

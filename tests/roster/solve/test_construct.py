@@ -1,4 +1,4 @@
-"""The person-by-person first roster (roster/construct.py) and its place in the search."""
+"""The person-by-person first roster (roster/solve/lns/construct.py) and its place in the search."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import numpy as np
 import pulp
 import pytest
 
-from roster.solve.lns.construct import PASS_GAIN, construct_by_person
-from roster.solve.lns.search import lns_solve
+from roster.solve.lns import lns_solve
+from roster.solve.lns.construct import construct_by_person
+from roster.solve.lns.settings import DEFAULT_SETTINGS
 from roster.solve.model import build, extract_roster
 from benchmarks.ssb.instance import parse_instance
 from benchmarks.ssb.evaluate import evaluate
@@ -49,8 +50,8 @@ def people(n):
 
 def test_each_person_is_placed_in_turn_then_replaced_while_a_pass_pays():
     # Everyone starts at 100; the first pass places them at 50 (objective 150), the next pass
-    # gains 30 of 150 (20 %, more than PASS_GAIN), the one after gains 1 (less): it stops there.
-    assert PASS_GAIN < 0.2
+    # gains 30 of 150 (20 %, more than pass_gain), the one after gains 1 (less): it stops there.
+    assert DEFAULT_SETTINGS.pass_gain < 0.2
     stub = Stub({0: [50, 30, 29], 1: [50, 50, 50], 2: [50, 40, 40]})
     values, stats = construct_by_person(stub, lambda v: float(v.sum()), people(3), np.full(3, 100.0),
                                         deadline=float("inf"), pass_deadline=float("inf"))
@@ -171,16 +172,16 @@ def test_the_search_starts_from_the_constructed_roster_without_bends(mini):
 
 @pytest.mark.parametrize("construct, beside", [(True, False), (False, True), (True, True)])
 def test_rens_runs_beside_the_construction_unless_told_not_to(mini, monkeypatch, construct, beside):
-    import roster.solve.lns.search as lns
+    import roster.solve.lns.first as first
 
     watches = []
 
-    class Counted(lns._RensWatch):
+    class Counted(first.RensWatch):
         def __init__(self, *a, **k):
             super().__init__(*a, **k)
             watches.append(self)
 
-    monkeypatch.setattr(lns, "_RensWatch", Counted)
+    monkeypatch.setattr(first, "RensWatch", Counted)
     cfg = ssb_config(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
     res = lns_solve(m, time_limit=30, seed=3, construct=construct, rens_beside_construction=beside)
@@ -228,10 +229,10 @@ def test_a_person_whose_hard_piece_finds_nothing_gets_a_roster_keeping_their_rul
     # As on instance 24, where every person's piece with the rules hard timed out: the
     # fallback (slacks open, the bends alone minimised) must still give each person a roster
     # that keeps their rules, so the construction's roster needs no repair.
-    import roster.solve.lns.search as lns
-    from roster.solve.lns.construct import PERSON_GAP
+    from roster.solve.lns.highs_model import HighsModel
 
-    real = lns._Highs.run_piece
+    PERSON_GAP = DEFAULT_SETTINGS.person_gap
+    real = HighsModel.run_piece
     fallbacks = []
 
     def hard_pieces_time_out(self, piece, start, time_limit, gap, abs_gap=1e-6, watch=None, threads=None):
@@ -241,7 +242,7 @@ def test_a_person_whose_hard_piece_finds_nothing_gets_a_roster_keeping_their_rul
             fallbacks.append(piece)
         return real(self, piece, start, time_limit, gap, abs_gap, watch, threads)
 
-    monkeypatch.setattr(lns._Highs, "run_piece", hard_pieces_time_out)
+    monkeypatch.setattr(HighsModel, "run_piece", hard_pieces_time_out)
     cfg = ssb_config(mini, time_limit=10)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
     res = lns_solve(m, time_limit=10, seed=3, use_lp=False)
@@ -254,10 +255,10 @@ def test_a_persons_piece_gets_its_full_limit_however_short_the_budget(mini, monk
     # The limit is not a share of the search time: on instance 24 the share (0.73 s a person)
     # made every hard piece time out, where 2 s solved each in 0.9-1.4 s.  Only the pass's
     # deadline (half the search time here, 10 s in all) may cut a piece short.
-    import roster.solve.lns.search as lns
-    from roster.solve.lns.construct import PERSON_GAP, PERSON_LIMIT
+    from roster.solve.lns.highs_model import HighsModel
 
-    real = lns._Highs.run_piece
+    PERSON_GAP, PERSON_LIMIT = DEFAULT_SETTINGS.person_gap, DEFAULT_SETTINGS.person_limit
+    real = HighsModel.run_piece
     limits = []
 
     def recorded(self, piece, start, time_limit, gap, abs_gap=1e-6, watch=None, threads=None):
@@ -265,7 +266,7 @@ def test_a_persons_piece_gets_its_full_limit_however_short_the_budget(mini, monk
             limits.append(time_limit)
         return real(self, piece, start, time_limit, gap, abs_gap, watch, threads)
 
-    monkeypatch.setattr(lns._Highs, "run_piece", recorded)
+    monkeypatch.setattr(HighsModel, "run_piece", recorded)
     cfg = ssb_config(mini, time_limit=10)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
     lns_solve(m, time_limit=10, seed=3, use_lp=False)
@@ -276,16 +277,16 @@ def test_replacing_passes_may_go_on_until_the_construction_deadline(mini, monkey
     # Until session 17 they stopped at 30 % of the search time while the construction had 50 %:
     # on instances 22 and 23 the last pass before that mark still gained 2-5 times as much a
     # second as the search after it.
-    import roster.solve.lns.search as lns
+    import roster.solve.lns.first as first
 
     seen = {}
-    real = lns.construct_by_person
+    real = first.construct_by_person
 
     def recorded(*a, **k):
         seen.update(deadline=k["deadline"], pass_deadline=k["pass_deadline"], at=time.perf_counter())
         return real(*a, **k)
 
-    monkeypatch.setattr(lns, "construct_by_person", recorded)
+    monkeypatch.setattr(first, "construct_by_person", recorded)
     cfg = ssb_config(mini, time_limit=20)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
     lns_solve(m, time_limit=20, seed=3, use_lp=False)

@@ -1,4 +1,4 @@
-"""The fix-and-optimise search (roster/lns.py) and the standby slacks it starts from."""
+"""The fix-and-optimise search (roster/solve/lns/) and the standby slacks it starts from."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ import pulp
 import pytest
 
 from cities import person, small_config
-from roster.solve.lns.search import _draw_weights, lns_solve, objective_step, round_bound_up
+from roster.solve.lns import lns_solve
+from roster.solve.lns.bounds import objective_step, round_bound_up
+from roster.solve.lns.neighbourhoods import draw_weights
+from roster.solve.lns.settings import DEFAULT_SETTINGS
 from roster.solve.highs import solve_model
 from roster.solve.model import build, extract_roster
 from rule_helpers import cfg_with, check, make_problem, requirements, solve
@@ -85,14 +88,15 @@ def test_each_persons_bent_rules_are_traced_to_that_person(mini):
     import numpy as np
     import pandas as pd
 
-    from roster.solve.lns.search import _Highs, _slack_owners
+    from roster.solve.lns.highs_model import HighsModel
+    from roster.solve.lns.state import slack_owners
 
     cfg = ssb_config(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
-    hw = _Highs(m, threads=1, seed=1)
+    hw = HighsModel(m, threads=1, seed=1)
     codes, ids = pd.factorize(m.assign["staff_id"])
     slacks = [s for s in m.slacks if s.var is not None]
-    owners = _slack_owners(hw, np.array([v.index for v in m.assign["x"]]), codes,
+    owners = slack_owners(hw, np.array([v.index for v in m.assign["x"]]), codes,
                            np.array([s.var.index for s in slacks]))
     by_where = {s.where: (ids[o] if o >= 0 else None) for s, o in zip(slacks, owners)}
     total_hours = {w: who for w, who in by_where.items() if w.endswith("in the horizon")}
@@ -120,11 +124,11 @@ def _mini_with_a_poor_start(mini):
     its auxiliary columns (cover shortfalls, the flow) settled for it as the search does."""
     import numpy as np
 
-    from roster.solve.lns.search import _Highs
+    from roster.solve.lns.highs_model import HighsModel
 
     cfg = ssb_config(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
-    hw = _Highs(m, threads=1, seed=1)
+    hw = HighsModel(m, threads=1, seed=1)
     x_idx = np.array([v.index for v in m.assign["x"]])
     hw.set_costs(np.zeros(len(hw.cost)))
     _, start, _, _ = hw.run(None, 30, 0.0)
@@ -170,25 +174,25 @@ def test_a_cut_out_neighbourhood_is_the_full_model_with_the_rest_fixed(mini):
 def test_day_windows_are_drawn_towards_where_the_roster_pays():
     import numpy as np
 
-    from roster.solve.lns.search import _window_start
+    from roster.solve.lns.neighbourhoods import window_start
 
     rng = np.random.default_rng(0)
     pay = np.zeros(28)
     pay[20] = 500.0  # all the penalty on day 20
-    starts = np.array([_window_start(rng, pay, 5) for _ in range(400)])
+    starts = np.array([window_start(rng, pay, 5) for _ in range(400)])
     covering = ((starts <= 20) & (starts + 5 > 20)).mean()
     # Half the draws are uniform (5 of 24 starts cover day 20), half follow the penalty.
     assert 0.45 < covering < 0.75
     assert starts.min() >= 0 and starts.max() <= 23
-    assert _window_start(rng, np.zeros(28), 28) == 0
-    flat = np.array([_window_start(rng, np.zeros(28), 7) for _ in range(200)])
+    assert window_start(rng, np.zeros(28), 28) == 0
+    flat = np.array([window_start(rng, np.zeros(28), 7) for _ in range(200)])
     assert len(set(flat)) > 10  # nothing paid: uniform
 
 
 def test_a_day_window_leaves_out_the_people_of_a_piece_being_solved():
     import numpy as np
 
-    from roster.solve.lns.search import _day_window
+    from roster.solve.lns.neighbourhoods import day_window
 
     # 6 people x 10 days, one assignment column each (person-major).
     staff_codes = np.repeat(np.arange(6), 10)
@@ -196,14 +200,14 @@ def test_a_day_window_leaves_out_the_people_of_a_piece_being_solved():
     flat = np.zeros(10)
     busy = np.zeros(6, dtype=bool)
     busy[[1, 4]] = True
-    free = _day_window(np.random.default_rng(0), days, staff_codes, busy, 12, flat)
+    free = day_window(np.random.default_rng(0), days, staff_codes, busy, 12, flat)
     assert not free[np.isin(staff_codes, [1, 4])].any()
     # 12 columns among the 4 people left: a window of 3 days for each of them.
     assert set(np.unique(staff_codes[free])) == {0, 2, 3, 5}
     assert len(np.unique(days[free])) == 3 and free.sum() == 12
     # Most people busy (another day window in flight): the window is everyone's.
     busy[:4] = True
-    free = _day_window(np.random.default_rng(0), days, staff_codes, busy, 12, flat)
+    free = day_window(np.random.default_rng(0), days, staff_codes, busy, 12, flat)
     assert set(np.unique(staff_codes[free])) == set(range(6)) and len(np.unique(days[free])) == 2
 
 
@@ -348,11 +352,11 @@ class _IpmEvent:
 
 
 def test_the_lp_is_given_up_when_its_pace_foresees_a_miss(monkeypatch):
-    import roster.solve.lns.search as lns
+    import roster.solve.lns.first as first
 
     clock = [100.0]
-    monkeypatch.setattr(lns.time, "perf_counter", lambda: clock[0])
-    slow = lns._LpForesight(cap=60.0)
+    monkeypatch.setattr(first.time, "perf_counter", lambda: clock[0])
+    slow = first.LpForesight(cap=60.0)
     clock[0] = 102.0  # presolve done: the first call, before any iteration
     slow(_IpmEvent(-1))
     clock[0] = 110.0  # 8 s for 2 iterations: too early to tell
@@ -366,7 +370,7 @@ def test_the_lp_is_given_up_when_its_pace_foresees_a_miss(monkeypatch):
     assert "402.0 s foreseen" in slow.reason
 
     clock[0] = 200.0
-    fast = lns._LpForesight(cap=60.0)
+    fast = first.LpForesight(cap=60.0)
     clock[0] = 210.0  # a long presolve is not taken for the pace of the iterations
     fast(_IpmEvent(-1))
     clock[0] = 211.2  # 0.4 s per iteration: 10 s + 40 s foreseen, within the cap
@@ -381,14 +385,14 @@ def test_the_lp_is_given_up_when_its_pace_foresees_a_miss(monkeypatch):
 
 
 def test_a_given_up_lp_leaves_the_search_to_the_repair(mini, monkeypatch):
-    import roster.solve.lns.search as lns
+    from dataclasses import replace
 
-    monkeypatch.setattr(lns._LpForesight, "LOOK", 1)
-    monkeypatch.setattr(lns._LpForesight, "CROSSOVER", 1e9)  # every LP foreseen to miss its cap
+    # Every LP foreseen to miss its cap.
+    settings = replace(DEFAULT_SETTINGS, lp_look=1, lp_crossover=1e9)
     cfg = ssb_config(mini, time_limit=30)
     reference, _ = solve_instance(mini, time_limit=30)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
-    res = lns_solve(m, time_limit=30, seed=2)
+    res = lns_solve(m, time_limit=30, seed=2, settings=settings)
     assert res.stats.lp_given_up is not None and res.stats.lp_bound is None
     # HiGHS was interrupted, yet every later solve ran: the repair found a roster and the
     # search reached the optimum.
@@ -396,8 +400,8 @@ def test_a_given_up_lp_leaves_the_search_to_the_repair(mini, monkeypatch):
     assert res.objective == pytest.approx(reference.objective)
 
 
-def test_an_lp_too_large_for_its_cap_is_not_tried(mini, monkeypatch):
-    import roster.solve.lns.search as lns
+def test_an_lp_too_large_for_its_cap_is_not_tried(mini):
+    from dataclasses import replace
 
     cfg = ssb_config(mini, time_limit=30)
     reference, _ = solve_instance(mini, time_limit=30)
@@ -406,9 +410,8 @@ def test_an_lp_too_large_for_its_cap_is_not_tried(mini, monkeypatch):
     tried = lns_solve(m, time_limit=30, seed=2)
     assert not tried.stats.lp_skipped and tried.stats.lp_bound is not None
     # ... and not when every nonzero counts as too many for the cap.
-    monkeypatch.setattr(lns, "LP_NONZEROS_PER_SECOND", 1e-9)
     m = build(ssb_problem(mini, cfg), ssb_rules(cfg), standby_slacks=True)
-    res = lns_solve(m, time_limit=30, seed=2)
+    res = lns_solve(m, time_limit=30, seed=2, settings=replace(DEFAULT_SETTINGS, lp_nonzeros_per_second=1e-9))
     assert res.stats.lp_skipped and res.stats.lp_bound is None and res.stats.lp_given_up is None
     assert res.stats.first_from.startswith("the person-by-person construction")
     assert res.status in ("optimal", "feasible")
@@ -428,9 +431,9 @@ class _MipEvent:
 
 
 def test_a_solve_that_found_no_roster_is_given_up_after_its_patience():
-    import roster.solve.lns.search as lns
+    from roster.solve.lns.first import RensWatch
 
-    watch = lns._RensWatch(patience=30.0)
+    watch = RensWatch(patience=30.0)
     early = _MipEvent(29.0, float("inf"))
     watch(early)
     assert not early.interrupted and watch.gave_up is None
@@ -443,9 +446,9 @@ def test_a_solve_that_found_no_roster_is_given_up_after_its_patience():
 
 
 def test_rens_is_given_up_when_its_roster_stops_improving():
-    import roster.solve.lns.search as lns
+    from roster.solve.lns.first import RensWatch
 
-    watch = lns._RensWatch(patience=30.0, stall=10.0)
+    watch = RensWatch(patience=30.0, stall=10.0)
     for clock, value in ((1.0, 7e6), (4.0, 5e6), (13.0, 5e6)):  # improved at 4 s, 9 s since
         event = _MipEvent(clock, value)
         watch(event)
@@ -464,15 +467,15 @@ def test_rens_is_given_up_when_its_roster_stops_improving():
 
 def give_up_rens_at_once(monkeypatch) -> None:
     """Make RENS give up at its first branch-and-bound event, before it has a roster."""
-    import roster.solve.lns.search as lns
+    import roster.solve.lns.first as first
 
-    class GiveUpAtOnce(lns._RensWatch):
+    class GiveUpAtOnce(first.RensWatch):
         def __call__(self, event):
             if self.gave_up is None:
                 self.gave_up = float(event.data_out.running_time)
             event.interrupt()
 
-    monkeypatch.setattr(lns, "_RensWatch", GiveUpAtOnce)
+    monkeypatch.setattr(first, "RensWatch", GiveUpAtOnce)
 
 
 def test_without_a_rens_roster_the_search_starts_from_the_lps_rounding(mini, monkeypatch):
@@ -491,20 +494,21 @@ def test_without_a_rens_roster_the_search_starts_from_the_lps_rounding(mini, mon
 
 
 def test_a_stalled_search_widens_its_neighbourhoods_in_steps():
-    import roster.solve.lns.search as lns
+    from roster.solve.lns.neighbourhoods import widen_on_stall
 
+    every = DEFAULT_SETTINGS.stall_every
     targets = {"people": 400.0, "days": 1000.0}
     level = 0
-    for stale in range(1, lns.STALL_EVERY):
-        level = lns._widen_on_stall(targets, stale, level, n_x=2158)
+    for stale in range(1, every):
+        level = widen_on_stall(targets, stale, level, n_x=2158)
     assert level == 0 and targets == {"people": 400.0, "days": 1000.0}
-    level = lns._widen_on_stall(targets, lns.STALL_EVERY, level, n_x=2158)
+    level = widen_on_stall(targets, every, level, n_x=2158)
     assert level == 1 and targets == {"people": 600.0, "days": 1500.0}
-    level = lns._widen_on_stall(targets, 2 * lns.STALL_EVERY, level, n_x=2158)
+    level = widen_on_stall(targets, 2 * every, level, n_x=2158)
     assert level == 2 and targets == {"people": 900.0, "days": 2158.0}  # never beyond the model
     # At the last level the sizes are left to adapt as usual.
-    level = lns._widen_on_stall(targets, 3 * lns.STALL_EVERY, level, n_x=2158)
-    assert level == lns.STALL_LEVELS == 2 and targets == {"people": 900.0, "days": 2158.0}
+    level = widen_on_stall(targets, 3 * every, level, n_x=2158)
+    assert level == DEFAULT_SETTINGS.stall_levels == 2 and targets == {"people": 900.0, "days": 2158.0}
 
 
 def test_a_piece_from_an_older_roster_is_rebased_onto_the_newer_one_exactly(mini):
@@ -514,7 +518,7 @@ def test_a_piece_from_an_older_roster_is_rebased_onto_the_newer_one_exactly(mini
     A piece whose roster breaks a rule together with the newer roster is refused."""
     import numpy as np
 
-    from roster.solve.lns.search import _rebase
+    from roster.solve.lns.highs_model import rebase
     from roster.solve.lns.submip import SubMip
 
     m, hw, x_idx, start = _mini_with_a_poor_start(mini)
@@ -529,7 +533,7 @@ def test_a_piece_from_an_older_roster_is_rebased_onto_the_newer_one_exactly(mini
 
     newer, from_old = solve_piece(on_p), solve_piece(on_q)
     assert np.abs(newer[x_idx] - start[x_idx]).sum() > 0.5, "P's days change from the poor start"
-    merged = _rebase(hw, cutter, x_idx, newer, on_q, from_old, hw.upper, hw.cost, 30)
+    merged = rebase(hw, cutter, x_idx, newer, on_q, from_old, hw.upper, hw.cost, 30)
     assert merged is not None
     np.testing.assert_array_equal(merged[x_idx][on_p], newer[x_idx][on_p])
     np.testing.assert_array_equal(merged[x_idx][on_q], from_old[x_idx][on_q])
@@ -548,7 +552,7 @@ def test_a_piece_from_an_older_roster_is_rebased_onto_the_newer_one_exactly(mini
     spare = next(i for i in np.flatnonzero(on_q & (shifts == "E")) if int(days[i]) not in working)
     too_much = from_old.copy()
     too_much[x_idx[spare]] = 1.0
-    assert _rebase(hw, cutter, x_idx, newer, on_q, too_much, hw.upper, hw.cost, 30) is None
+    assert rebase(hw, cutter, x_idx, newer, on_q, too_much, hw.upper, hw.cost, 30) is None
 
 
 def test_a_rebase_from_the_old_roster_keeps_the_newer_rosters_changes_the_piece_did_not_make():
@@ -557,7 +561,7 @@ def test_a_rebase_from_the_old_roster_keeps_the_newer_rosters_changes_the_piece_
     own changes and keeps the other's newer days; put in whole, it set them back."""
     import numpy as np
 
-    from roster.solve.lns.search import _rebase
+    from roster.solve.lns.highs_model import rebase
     from roster.solve.lns.submip import SubMip
 
     six = parse_instance(_six_people_text(), source="six.txt", name="six")
@@ -577,16 +581,16 @@ def test_a_rebase_from_the_old_roster_keeps_the_newer_rosters_changes_the_piece_
     on_a, on_b = staff == a, staff == b
     newer, b_only = alone[a], alone[b]
     both = on_a | on_b
-    merged = _rebase(hw, cutter, x_idx, newer, both, b_only, hw.upper, hw.cost, 30, base=start)
+    merged = rebase(hw, cutter, x_idx, newer, both, b_only, hw.upper, hw.cost, 30, base=start)
     assert merged is not None
     np.testing.assert_array_equal(merged[x_idx][on_a], newer[x_idx][on_a])
     np.testing.assert_array_equal(merged[x_idx][on_b], b_only[x_idx][on_b])
     act = cutter.A @ merged
     assert np.all(act >= np.asarray(hw.lp.row_lower_) - 1e-6) and np.all(act <= np.asarray(hw.lp.row_upper_) + 1e-6)
-    whole = _rebase(hw, cutter, x_idx, newer, both, b_only, hw.upper, hw.cost, 30)
+    whole = rebase(hw, cutter, x_idx, newer, both, b_only, hw.upper, hw.cost, 30)
     assert whole is None or np.array_equal(whole[x_idx][on_a], start[x_idx][on_a])
     # A piece that changed nothing has nothing to carry over.
-    assert _rebase(hw, cutter, x_idx, newer, both, start, hw.upper, hw.cost, 30, base=start) is None
+    assert rebase(hw, cutter, x_idx, newer, both, start, hw.upper, hw.cost, 30, base=start) is None
 
 
 def _six_people_text(people: int = 6) -> str:
@@ -686,15 +690,15 @@ def test_a_stalled_search_gives_the_whole_model_a_turn_and_goes_on(monkeypatch):
     """After 30 neighbourhoods without gain the whole model gets a turn; when that turn proves
     nothing (here every solve from a roster is made to stop at its time limit with that
     roster), the neighbourhoods go on instead of leaving the rest of the time to it."""
-    import roster.solve.lns.search as lns
+    from roster.solve.lns.highs_model import HighsModel
 
     def no_proof(self, start, time_limit, gap, abs_gap=1e-6):
         if start is None:
             return original(self, start, time_limit, gap, abs_gap)
         return "Time limit reached", start.copy(), self.objective(start), None
 
-    original = lns._Highs.run
-    monkeypatch.setattr(lns._Highs, "run", no_proof)
+    original = HighsModel.run
+    monkeypatch.setattr(HighsModel, "run", no_proof)
     inst = parse_instance(_six_people_text(), source="six.txt", name="six")
     cfg = ssb_config(inst, time_limit=30)
     m = build(ssb_problem(inst, cfg), ssb_rules(cfg), standby_slacks=True)
@@ -713,18 +717,19 @@ def test_one_person_re_placed_is_a_kind_of_neighbourhood_at_the_constructions_ga
     neighbourhood that competes with the others by its pay); the roster still keeps every rule."""
     import threading
 
-    import roster.solve.lns.search as lns
-    from roster.solve.lns.construct import PERSON_GAP, PERSON_LIMIT
+    from roster.solve.lns.highs_model import HighsModel
+
+    PERSON_GAP, PERSON_LIMIT = DEFAULT_SETTINGS.person_gap, DEFAULT_SETTINGS.person_limit
 
     seen: list[tuple[float, float, np.ndarray]] = []
-    original = lns._Highs.run_piece
+    original = HighsModel.run_piece
 
     def recording(self, piece, start, time_limit, gap, abs_gap=1e-6, watch=None, threads=None):
         if threading.current_thread().name.startswith("lns-piece"):
             seen.append((gap, time_limit, np.asarray(piece.columns)))
         return original(self, piece, start, time_limit, gap, abs_gap, watch=watch, threads=threads)
 
-    monkeypatch.setattr(lns._Highs, "run_piece", recording)
+    monkeypatch.setattr(HighsModel, "run_piece", recording)
     inst = parse_instance(_six_people_text(people=40), source="forty.txt", name="forty")
     cfg = ssb_config(inst, time_limit=20)
     m = build(ssb_problem(inst, cfg), ssb_rules(cfg), standby_slacks=True)
@@ -761,7 +766,7 @@ def test_kinds_share_the_workers_time_by_their_scores():
     """Two kinds paying the same per second get the same share of the time: the one whose pieces
     take a tenth as long is drawn ten times as often.  A kind that pays nothing keeps a floor."""
     kinds = ("people", "person", "days")
-    p = _draw_weights({"people": 0.5, "person": 0.5, "days": 0.0}, {"people": 3.0, "person": 0.3, "days": 8.0}, kinds)
+    p = draw_weights({"people": 0.5, "person": 0.5, "days": 0.0}, {"people": 3.0, "person": 0.3, "days": 8.0}, kinds)
     assert p.sum() == pytest.approx(1.0)
     assert p[1] == pytest.approx(10 * p[0])
     time_share = p * np.array([3.0, 0.3, 8.0])
