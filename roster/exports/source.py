@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 import pandas as pd
 
 from roster.errors import InputError
 from roster.evaluate.pay import price
-from roster.io.readers import load_people, load_roster, read_csv
-from roster.io.schemas import ROSTER_INPUT_COLUMNS
-
-_OFFSET = re.compile(r".*T\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)$")
+from roster.io.readers import load_people, load_roster
 
 
 def _check_rows(path: Path, raw: pd.DataFrame, cfg, staff_ids: set) -> None:
     for i, r in raw.iterrows():
         row = int(i) + 2
-        for col in ("start", "end"):
-            if not _OFFSET.fullmatch(str(r[col]).strip()):
-                raise InputError(f"{path}, row {row}: {col} '{r[col]}' has no UTC offset; an export needs roster.csv's "
-                                 "times, such as 2026-11-02T07:00:00-05:00.")
         if str(r["staff_id"]).strip() not in staff_ids:
             raise InputError(f"{path}, row {row}: staff_id {str(r['staff_id']).strip()} is not in the staff file; "
                              "export a roster made for this roster.toml.")
@@ -36,12 +28,11 @@ def load_export_roster(path: Path, cfg) -> tuple[pd.DataFrame, pd.DataFrame, pd.
     """(priced roster rows, the rows as read, staff, approved leave); :class:`InputError` names the file and row."""
     path = Path(path)
     cfg.require("data", "roster export (it reads the staff file)")
-    raw = read_csv(path, ROSTER_INPUT_COLUMNS + ["start", "end"], "Roster")
-    if raw.empty:
+    roster = load_roster(path, cfg, require_offset=True)
+    if roster.empty:
         raise InputError(f"{path} has no shifts to export.")
     staff, leave = load_people(cfg)
-    _check_rows(path, raw, cfg, set(staff["staff_id"]))
-    roster = load_roster(path, cfg)
+    _check_rows(path, roster, cfg, set(staff["staff_id"]))
     first = min(roster["date"])
     monday = first - dt.timedelta(days=first.weekday())
     priced = price(roster.drop(columns=["name", "role", "overtime_hours", "cost"], errors="ignore"), staff, cfg, monday)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from pathlib import Path
 
 import numpy as np
@@ -182,14 +183,25 @@ def load_time_off(path: Path | None, cfg, staff_ids) -> pd.DataFrame:
 ROSTER_REQUIRED = ["staff_id", "district", "date", "shift", "start", "end"]
 
 
-def load_roster(path: Path, cfg, what: str = "Roster") -> pd.DataFrame:
-    """A roster CSV (ours or hand-edited) → rows with tz-aware ``start``/``end`` and a ``date``."""
+_WITH_OFFSET = re.compile(r".*T\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)$")
+
+
+def load_roster(path: Path, cfg, what: str = "Roster", *, require_offset: bool = False) -> pd.DataFrame:
+    """A roster CSV (ours or hand-edited) → rows with tz-aware ``start``/``end`` and a ``date``.
+
+    ``require_offset``: every ``start``/``end`` must carry its UTC offset, as roster.csv's do
+    (exports need the instant, not a wall-clock time that DST could make ambiguous).
+    """
     path = Path(path)
     raw = read_csv(path, ROSTER_REQUIRED, what)
     tz = cfg.timezone
     out = raw.copy()
     starts, ends, dates = [], [], []
     for i, r in raw.iterrows():
+        for col in ("start", "end") if require_offset else ():
+            if not _WITH_OFFSET.fullmatch(str(r[col]).strip()):
+                raise InputError(f"{path}, row {_row(i)}: {col} '{r[col]}' has no UTC offset; an export needs roster.csv's "
+                                 "times, such as 2026-11-02T07:00:00-05:00.")
         s = parse_instant(r["start"], tz, end_of_day=False)
         e = parse_instant(r["end"], tz, end_of_day=False)
         if s is None or e is None or len(str(r["start"]).strip()) == 10:

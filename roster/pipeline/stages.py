@@ -165,12 +165,11 @@ def plan_rules(cfg: Config, *, pinned: bool = False, freeze_before: dt.date | No
 def problem_stage(inputs: PlanInputs, requirements: pd.DataFrame) -> PlanProblem:
     """The week's :class:`Problem` and the rules that apply to it."""
     cfg = inputs.config
-    requests = inputs.requests
-    week = week_requests(requests, inputs.monday) if requests is not None else None
+    week = week_requests(inputs.requests, inputs.monday) if inputs.requests is not None else None
     has_requests = week is not None and not week.empty
     rules = plan_rules(cfg, pinned=inputs.pinned is not None, freeze_before=inputs.freeze_before, requests=has_requests)
     problem = Problem.build(cfg, inputs.monday, inputs.staff, inputs.leave, requirements, previous=inputs.previous,
-                            pinned=inputs.pinned, requests=week if week is not None else requests)
+                            pinned=inputs.pinned, requests=week)
     return PlanProblem(problem, rules)
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from constraints import default_rules
-from constraints.base import ModelContext, hour_ranges
-from constraints.base import fmt_time
+from constraints.base import ModelContext, fmt_time, hour_ranges
 from constraints.problem import Problem
 from roster.solve.highs import solve_model
 from roster.solve.model import build

@@ -9,7 +9,6 @@ import pandas as pd
 
 from cities import ROOT
 from constraints.problem import shift_instances
-from roster.config import load_config
 from roster.evaluate.pay import price
 from roster.exports.tables import long_table
 from roster.io.readers import load_people
