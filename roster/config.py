@@ -125,6 +125,8 @@ class Service(_Strict):
 class Forecast(_Strict):
     model: str = "poisson_glm"
     quantiles: list[float] = Field(default_factory=lambda: [0.1, 0.5, 0.9])
+    # weeks after the first week the history can plan beyond which a plan warns (at most 52 plan)
+    warn_after_weeks: int = Field(default=8, ge=0, le=52)
 
     @field_validator("model")
     @classmethod

@@ -48,7 +48,7 @@ class _SeasonalWeeks(ForecastModel):
     """Mean of the same local hour-of-week over the ``weeks`` most recent weeks available."""
 
     weeks = 1
-    max_lookback = 60
+    max_lookback = 60 + 52  # a week up to 52 weeks past the history still finds its source weeks
 
     def __init__(self, *, weeks: int | None = None, **kw):
         super().__init__(**kw)

@@ -25,6 +25,7 @@ from forecast.aggregate import hourly_counts
 from forecast.models import get_model
 from forecast.outages import mask_outages
 from forecast.backtest import choose_model
+from forecast.horizon import check_horizon, history_end
 from forecast.timegrid import local_midnight, week_hours
 from roster.config import Config
 from roster.errors import InfeasibleError, InputError
@@ -88,7 +89,12 @@ def forecast_stage(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str
             f"{where}: fewer than two weeks of call history before {monday}; the forecast needs at least two "
             "(more is better). Choose a later --week or add older call records."
         )
-    history = hourly_counts(before, tz, end=start, districts=cfg.district_names)
+    # the history ends with its last day of calls: the days up to the week were never observed
+    end = history_end(before["timestamp"], tz, cap=start)
+    ahead, warning = check_horizon(end, monday, tz, cfg.forecast.warn_after_weeks, where)
+    if warning:
+        log.warning(warning)
+    history = hourly_counts(before, tz, end=end, districts=cfg.district_names)
     history, outages = mask_outages(history)
     options = {"holidays_country": cfg.city.holidays_country, "holidays_subdivision": cfg.city.holidays_subdivision}
     name, meta = cfg.forecast.model, {}
@@ -108,6 +114,7 @@ def forecast_stage(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str
         "history_start": pd.Timestamp(before["timestamp"].min()).isoformat(),
         "history_end": pd.Timestamp(before["timestamp"].max()).isoformat(),
         "history_calls": int(len(before)),
+        "weeks_ahead": ahead,
         "masked_outages": [o.describe() for o in outages],
     }
     return ForecastResult(fc, meta)
