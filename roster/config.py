@@ -31,6 +31,14 @@ class City(_Strict):
     timezone: str
     holidays_country: str | None = None
     holidays_subdivision: str | None = None
+    currency: str = "USD"  # ISO 4217 code; every printed amount is in it
+
+    @field_validator("currency")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        from roster.currency import check_currency
+
+        return check_currency(value)
 
     @field_validator("timezone")
     @classmethod

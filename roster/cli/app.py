@@ -17,8 +17,10 @@ import logging  # noqa: E402
 import typer  # noqa: E402
 
 from roster.cli import demand, export, plan, service  # noqa: E402
+from roster.cli.group import RosterGroup  # noqa: E402
 
 app = typer.Typer(
+    cls=RosterGroup,
     add_completion=False,
     no_args_is_help=True,
     help="Forecast crisis-call demand, turn it into staffing needs, and build weekly rosters for mobile crisis teams.",

@@ -50,7 +50,11 @@ def plan(
         typer.echo(f"Roster for the week of {result.monday} ({s['hours_in_week']} hours, {cfg.timezone})")
         gap = "" if s["gap"] is None else f", gap {100 * s['gap']:.2f} %"
         typer.echo(f"  solver:     {s['solver']} {s['status']}{gap}, {s['solve_seconds']:.1f} s (model built in {s['build_seconds']:.1f} s)")
-        typer.echo(f"  cost:       ${s['total_cost']:,.2f} (regular ${s['regular_cost']:,.2f}, overtime ${s['overtime_cost']:,.2f})")
+        from roster.currency import money
+
+        cur = cfg.city.currency
+        typer.echo(f"  cost:       {money(s['total_cost'], cur)} (regular {money(s['regular_cost'], cur)}, "
+                   f"overtime {money(s['overtime_cost'], cur)})")
         typer.echo(f"  staff:      {s['staff_used']} of {s['staff_total']} people, {s['shifts']} shifts")
         typer.echo(f"  coverage:   {s['scheduled_hours']:.0f} staff-hours scheduled for {s['required_hours']:.0f} required")
         if short["total"] > 0:

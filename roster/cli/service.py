@@ -17,10 +17,10 @@ from roster.cli.common import EXIT_OK, ConfigOpt, load, run
 def simulate(
     roster_file: Path = typer.Option(..., "--roster", help="A roster.csv (from roster plan, or hand-edited)."),
     config: Path = ConfigOpt,
-    out: Optional[Path] = typer.Option(None, help="Folder for simulation.csv (default: the roster's folder)."),
+    out: Optional[Path] = typer.Option(None, help="Folder for simulation-<roster name>.csv (default: the roster's folder; the plan's own simulation.csv is never overwritten)."),
     forecast_file: Optional[Path] = typer.Option(None, "--forecast", help="forecast.csv to sample calls from (default: forecast.csv beside the roster, else a new forecast)."),
-    replications: int = typer.Option(200, help="Simulated weeks."),
-    seed: int = typer.Option(0, help="Random seed (same seed, same result)."),
+    replications: Optional[int] = typer.Option(None, min=1, help="Simulated weeks (default: 100, as roster plan)."),
+    seed: Optional[int] = typer.Option(None, help="Random seed (default: solver.seed, as roster plan; same seed, same result)."),
     mutual_aid_after: Optional[float] = typer.Option(None, help="Let a free neighbouring team take a call after this many minutes of waiting."),
 ) -> None:
     """Simulate the week's calls against a roster: time to first contact per district."""
@@ -31,7 +31,7 @@ def simulate(
         from roster.io.writers import write_csv
         from roster.io.readers import load_people, load_roster
         from roster.pipeline import forecast_for
-        from roster.staffing.simulate import simulate_roster
+        from roster.staffing.simulate import DEFAULT_REPLICATIONS, simulate_roster
 
         cfg = load(config)
         cfg.require("service", "roster simulate")
@@ -53,14 +53,15 @@ def simulate(
             first = min(roster["date"])
             _, fc, _ = forecast_for(cfg, first - dt.timedelta(days=first.weekday()))
         table = simulate_roster(
-            roster, fc, cfg, replications=replications, seed=seed,
+            roster, fc, cfg, replications=replications or DEFAULT_REPLICATIONS,
+            seed=cfg.solver.seed if seed is None else seed,
             mutual_aid=mutual_aid_after is not None, mutual_aid_after_minutes=mutual_aid_after or 0.0,
             where=str(roster_file),
         )
-        target = out or roster_file.parent
-        write_csv(target / "simulation.csv", table)
+        target = (out or roster_file.parent) / f"simulation-{roster_file.stem}.csv"
+        write_csv(target, table)
         typer.echo(format_simulation(table, cfg))
-        typer.echo(f"wrote {target / 'simulation.csv'}")
+        typer.echo(f"wrote {target}")
         return EXIT_OK
 
     run(go)
@@ -69,12 +70,13 @@ def simulate(
 def format_simulation(table, cfg) -> str:
     s = cfg.service
     lines = [f"Simulated time to first contact (target: {100 * s.target_share:.0f} % within {s.target_minutes:g} min)"]
-    lines.append(f"  {'district':<12} {'calls':>7} {'within':>8} {'95% CI':>15} {'mean':>7} {'p90':>7} {'util':>6} {'>60min':>7}")
+    over = f">{s.target_minutes:g}min"
+    lines.append(f"  {'district':<12} {'calls':>7} {'within':>8} {'95% CI':>15} {'mean':>7} {'p90':>7} {'util':>6} {over:>7}")
     for r in table.itertuples():
         lines.append(
             f"  {r.district:<12} {r.calls:7.1f} {100 * r.share_within_target:7.1f}% "
             f"{100 * r.share_ci_low:6.1f}–{100 * r.share_ci_high:5.1f}% {r.mean_minutes_to_contact:7.1f} "
-            f"{r.p90_minutes_to_contact:7.1f} {100 * r.utilisation:5.1f}% {r.calls_waiting_over_60:7.1f}"
+            f"{r.p90_minutes_to_contact:7.1f} {100 * r.utilisation:5.1f}% {r.calls_waiting_over_target:7.1f}"
         )
     return "\n".join(lines)
 

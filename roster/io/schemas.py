@@ -18,7 +18,7 @@ COVERAGE_COLUMNS = ["district", "hour_start", "role", "required", "scheduled", "
 FORECAST_COLUMNS = ["district", "hour_start", "mean", "p10", "p50", "p90"]  # one pNN per configured quantile
 REQUIREMENT_COLUMNS = ["district", "hour_start", "role", "required", "teams", "arrival_rate", "expected_service_level"]
 SIMULATION_COLUMNS = ["district", "calls", "share_within_target", "share_ci_low", "share_ci_high",
-                      "mean_minutes_to_contact", "p90_minutes_to_contact", "utilisation", "calls_waiting_over_60"]
+                      "mean_minutes_to_contact", "p90_minutes_to_contact", "utilisation", "calls_waiting_over_target"]
 EXPLAIN_COLUMNS = ["staff_id", "role", "home_district", "contract_hours", "shifts", "hours", "overtime_hours",
                    "nights", "weekend_shifts", "hours_away_from_home", "districts", "soft_rules_broken"]
 PENALTY_COLUMNS = ["rule", "label", "penalty", "places", "where"]

@@ -83,6 +83,7 @@ def summarise(problem: Problem, result: SolveResult | None, priced: pd.DataFrame
         "week_start": problem.hours[0].isoformat(),
         "week_end": problem.week_end().isoformat(),
         "timezone": cfg.timezone,
+        "currency": cfg.city.currency,
         "hours_in_week": len(problem.hours),
         **cost_summary(priced, problem.staff, cfg),
         "shortfall_hours": {

@@ -36,13 +36,13 @@ from roster.pipeline.result import PlanResult, erlang_expectation, summarise
 from roster.solve.diagnose import diagnose
 from roster.solve.model import SolveResult, solve
 from roster.staffing.requirements import shift_requirements_to_hourly, staffing_requirements
-from roster.staffing.simulate import simulate_roster
+from roster.staffing.simulate import DEFAULT_REPLICATIONS, simulate_roster
 
 log = logging.getLogger("roster")
 
 Progress = Callable[[str], None]
 
-SIMULATION_REPLICATIONS = 100
+SIMULATION_REPLICATIONS = DEFAULT_REPLICATIONS  # seeded with solver.seed, as roster simulate by default
 
 
 def _quiet(_: str) -> None:

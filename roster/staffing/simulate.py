@@ -45,8 +45,10 @@ from roster.errors import InputError
 from roster.io.schemas import SIMULATION_COLUMNS
 from roster.staffing.requirements import aware_timestamps as _aware
 
-__all__ = ["teams_on_duty", "simulate_roster"]
+__all__ = ["DEFAULT_REPLICATIONS", "teams_on_duty", "simulate_roster"]
 
+# Simulated weeks of `roster plan` and, by default, `roster simulate` (both seeded with solver.seed).
+DEFAULT_REPLICATIONS = 100
 
 _Z95 = 1.959963984540054
 
@@ -260,7 +262,7 @@ def _forecast_arrays(forecast: pd.DataFrame, cfg: Config, index: dict[str, int])
 
 def _summary_row(name, c, w, o, ab, bt, capm, wts, with_abandoned: bool) -> dict:
     """One district's (or ALL's) row from per-replication counts ``c`` (calls), ``w`` (within target),
-    ``o`` (over 60 min), ``ab`` (abandoned), ``bt`` (busy minutes), capacity minutes and the waits."""
+    ``o`` (waited longer than the target), ``ab`` (abandoned), ``bt`` (busy minutes), capacity minutes and the waits."""
     R = c.shape[0]
     tot = c.sum()
     share = w.sum() / tot if tot > 0 else np.nan
@@ -279,7 +281,7 @@ def _summary_row(name, c, w, o, ab, bt, capm, wts, with_abandoned: bool) -> dict
         "mean_minutes_to_contact": float(wts.mean()) if len(wts) else np.nan,
         "p90_minutes_to_contact": float(np.quantile(wts, 0.9)) if len(wts) else np.nan,
         "utilisation": bt.sum() / (capm * R) if capm > 0 else np.nan,
-        "calls_waiting_over_60": o.mean(),
+        "calls_waiting_over_target": o.mean(),
     }
     if with_abandoned:
         rec["share_abandoned"] = ab.sum() / tot if tot > 0 else np.nan
@@ -296,7 +298,8 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, cfg: Config, *
     ``roster``: ``staff_id,role,district,start,end`` (tz-aware).  ``forecast``:
     ``district,hour_start,mean`` (one row per district and hour; the horizon is from
     the first ``hour_start`` to one hour after the last).  Columns of the result:
-    :data:`SIMULATION_COLUMNS` (``calls`` and ``calls_waiting_over_60`` are means
+    :data:`SIMULATION_COLUMNS` (``calls`` and ``calls_waiting_over_target`` (waits longer than
+    ``target_minutes``) are means
     per replication; shares, minute statistics and utilisation pool all
     replications; the 95 % interval is a normal approximation across replications
     for the ratio estimator), plus ``share_abandoned`` when ``patience_minutes`` is set.
@@ -322,7 +325,7 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, cfg: Config, *
     nd = len(names)
     calls = np.zeros((replications, nd))
     within = np.zeros((replications, nd))
-    over60 = np.zeros((replications, nd))
+    over_target = np.zeros((replications, nd))
     abandoned = np.zeros((replications, nd))
     busy_t = np.zeros((replications, nd))
     waits_all: list[np.ndarray] = []
@@ -347,7 +350,7 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, cfg: Config, *
         ok = served & (wait <= target + 1e-9)
         calls[r] = np.bincount(arr_d, minlength=nd)
         within[r] = np.bincount(arr_d, weights=ok, minlength=nd)
-        over60[r] = np.bincount(arr_d, weights=wait > 60.0, minlength=nd)
+        over_target[r] = np.bincount(arr_d, weights=wait > target + 1e-9, minlength=nd)
         abandoned[r] = np.bincount(arr_d, weights=gave, minlength=nd)
         busy_t[r] = bt
         keep = ~gave
@@ -358,9 +361,9 @@ def simulate_roster(roster: pd.DataFrame, forecast: pd.DataFrame, cfg: Config, *
     cap_min = _capacity_minutes(schedule, names, horizon)
 
     with_abandoned = patience_minutes is not None
-    rows = [_summary_row(d, calls[:, i], within[:, i], over60[:, i], abandoned[:, i], busy_t[:, i], cap_min[i],
+    rows = [_summary_row(d, calls[:, i], within[:, i], over_target[:, i], abandoned[:, i], busy_t[:, i], cap_min[i],
                          waits[wd == i], with_abandoned) for i, d in enumerate(names)]
-    rows.append(_summary_row("ALL", calls.sum(1), within.sum(1), over60.sum(1), abandoned.sum(1), busy_t.sum(1),
+    rows.append(_summary_row("ALL", calls.sum(1), within.sum(1), over_target.sum(1), abandoned.sum(1), busy_t.sum(1),
                              cap_min.sum(), waits, with_abandoned))
     cols = SIMULATION_COLUMNS + (["share_abandoned"] if patience_minutes is not None else [])
     return pd.DataFrame(rows, columns=cols)

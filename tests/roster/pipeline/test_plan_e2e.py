@@ -83,7 +83,7 @@ def test_plan_writes_the_four_files_and_passes_check(tmp_path, week, hours, sund
         sim = runner.invoke(app, ["simulate", "--roster", str(out / "roster.csv"), "--config", str(ROOT / "roster.toml"),
                                   "--replications", "20", "--out", str(tmp_path / "sim")])
         assert sim.exit_code == 0, sim.output
-        table = pd.read_csv(tmp_path / "sim" / "simulation.csv")
+        table = pd.read_csv(tmp_path / "sim" / "simulation-roster.csv")
         assert list(table["district"]) == sorted(set(cov["district"]), key=list(summary["shortfall_hours"]["by_district"]).index) + ["ALL"]
         assert table["share_within_target"].between(0, 1).all()
 

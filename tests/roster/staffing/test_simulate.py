@@ -154,7 +154,7 @@ def test_waiting_at_week_end_is_not_within_target_and_censored():
     out = simulate_roster(roster, fc, cfg, replications=30, seed=1).set_index("district").loc["North"]
     assert out.share_within_target < 0.15
     assert out.mean_minutes_to_contact <= 24 * 60  # censored at the end of the horizon
-    assert out.calls_waiting_over_60 > 15
+    assert out.calls_waiting_over_target > 15
 
 
 def test_off_duty_team_finishes_its_call():
