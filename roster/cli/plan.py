@@ -108,6 +108,12 @@ def check(
             for v in soft:
                 typer.echo(f"  note [{v.rule}] {v.message}")
             typer.echo("No hard-rule violations." if not hard else f"{len(hard)} hard-rule violation(s).")
+            if previous is None:
+                from roster.cli.hints import previous_week_hint
+
+                hint = previous_week_hint(hard, report.monday, cfg.timezone)
+                if hint:
+                    typer.echo(hint)
         return EXIT_VIOLATIONS if hard else EXIT_OK
 
     run(go)
