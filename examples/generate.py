@@ -572,11 +572,49 @@ def generate(seed: int = DEFAULT_SEED) -> dict[str, str]:
     }
 
 
+# Metro districts whose call patterns a new city's districts borrow, quietest first (a starter
+# city of `roster init` staffs one team per district, which these loads fit).
+BORROWED_DISTRICTS = ["Hillcrest", "Riverside", "Northside", "Eastgate", "Harbor", "Downtown"]
+
+
+def make_city_calls(districts: Sequence[str], end: dt.date, weeks: int, seed: int = DEFAULT_SEED) -> pd.DataFrame:
+    """A synthetic call history for any city's districts: ``weeks`` weeks of calls ending on ``end`` (inclusive).
+
+    District i takes the pattern of Metro's i-th quietest district (cycling), on Metro's clock,
+    so a new city (``roster init``) can be tried before its own export is ready.  Synthetic only.
+    """
+    start = end - dt.timedelta(weeks=weeks) + dt.timedelta(days=1)
+    calls = make_calls(seed, hours=local_hours(start, (end - start).days + 1, TIMEZONE))
+    names = {BORROWED_DISTRICTS[i % len(BORROWED_DISTRICTS)]: d for i, d in enumerate(districts)}
+    calls = calls[calls["district"].isin(names)].copy()
+    calls["district"] = calls["district"].map(names)
+    return calls.reset_index(drop=True)
+
+
+def _city_calls(config: Path, weeks: int, end: dt.date, seed: int) -> None:
+    import tomllib
+
+    raw = tomllib.loads(config.read_text(encoding="utf-8"))
+    path = config.parent / raw.get("data", {}).get("calls", "calls.csv")
+    if path.exists():
+        raise SystemExit(f"{path} exists; not overwriting it.")
+    text = to_csv_text(make_city_calls(list(raw["districts"]), end, weeks, seed))
+    _write_atomic(path, text)
+    print(f"wrote {path} ({text.count(chr(10)) - 1} synthetic calls, {weeks} weeks to {end})")
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Generate the synthetic example city 'Metro'.")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "metro")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument("--calls-for", type=Path, metavar="ROSTER_TOML",
+                        help="instead: a synthetic calls.csv for that city's districts (data.calls; never overwritten)")
+    parser.add_argument("--weeks", type=int, default=12, help="with --calls-for: weeks of history")
+    parser.add_argument("--end", type=dt.date.fromisoformat, default=HISTORY_END, help="with --calls-for: last day")
     args = parser.parse_args(argv)
+    if args.calls_for is not None:
+        _city_calls(args.calls_for, args.weeks, args.end, args.seed)
+        return
     args.out.mkdir(parents=True, exist_ok=True)
     for name, text in generate(args.seed).items():
         _write_atomic(args.out / name, text)

@@ -41,6 +41,10 @@ def default_week(calls: pd.DataFrame, tz: str) -> dt.date:
 def load_call_history(cfg: Config) -> pd.DataFrame:
     cfg.require("data", "reading the call history")
     cfg.require("service", "turning forecast calls into staff needed")
+    if not Path(cfg.data.calls).exists():
+        raise InputError(f"data.calls in roster.toml names {cfg.data.calls}, which does not exist. Add the call history "
+                         "there (timestamp,district[,call_type]; see docs/your-city.md) or fix the path (it is relative "
+                         "to roster.toml's folder).")
     return load_calls(cfg.data.calls, cfg.timezone, known_districts=cfg.district_names)
 
 

@@ -112,7 +112,8 @@ def _available(staff: pd.DataFrame, leave: pd.DataFrame, cfg: Config, monday: dt
         if overlap > 0:
             off[r.staff_id] += overlap
     present = (1 - (off.clip(upper=week) / week)).to_numpy()
-    cap = cfg.labour.max_hours_per_week or week
+    days = 7 - (cfg.labour.min_days_off_per_week or 0)  # a shift starts on each working day at most
+    cap = min(cfg.labour.max_hours_per_week or week, days * max(t.hours for t in cfg.shifts.values()))
     return staff.assign(contract_avail=staff["contract_hours"].to_numpy() * present,
                         most_avail=min(cap, week) * present,
                         seat=[cfg.roles[r].seat(r) for r in staff["role"]])
@@ -144,8 +145,8 @@ def cover_section(cfg: Config, staff: pd.DataFrame, leave: pd.DataFrame, require
                 f"supervision.min_supervisors_citywide needs {n:.0f} supervisor-hours this week, but the "
                 f"{len(sup)} supervisor-flagged clinician(s) can give at most {sup['most_avail'].sum():.0f}: no roster "
                 "can meet it. Flag more clinicians as supervisors in the staff file or lower the setting.")
-    notes = [f"Week of {monday}; needs are {how}. 'at most' is labour.max_hours_per_week (or the whole week) per "
-             "person, less leave."]
+    notes = [f"Week of {monday}; needs are {how}. 'at most' per person: labour.max_hours_per_week, or the "
+             "working days (7 - min_days_off_per_week) times the longest shift if fewer, less leave."]
     return Section("Cover this week (staff-hours)", ["role", "district", "people", "contract", "at most", "needed"],
                    rows, notes), warnings
 
@@ -157,8 +158,8 @@ def _cover_warnings(seat: str, contract: float, most: float, need: float, people
     if most < need:
         more = -(-(need - most) // max(mean_contract, 1.0))
         return [f"{seat}: the staff can give at most {most:.0f} staff-hours this week and the service needs {need:.0f}; "
-                f"expect a shortfall of at least {need - most:.0f} hours (about {more:.0f} more people on "
-                f"{mean_contract:g}-hour contracts would close it)."]
+                f"expect a shortfall of at least {need - most:.0f} hours (about {more:.0f} more "
+                f"{'person' if more == 1 else 'people'} on {mean_contract:g}-hour contracts would close it)."]
     if contract < need:
         return [f"{seat}: contract hours ({contract:.0f}) are short of the {need:.0f} staff-hours needed; the rest "
                 "would be overtime."]
