@@ -152,3 +152,29 @@ def test_validate_names_a_missing_history_and_warns_of_too_few_supervisors(tmp_p
     assert result.exit_code == 0, result.output
     assert "min_supervisors_citywide needs 168 supervisor-hours" in result.output and "2 supervisor-flagged" in result.output
     assert "Under 8 weeks" in result.output
+
+
+def test_simulate_uses_the_plans_defaults_and_keeps_its_simulation_csv(planned):
+    city, _, _, _, out = planned
+    before = (out / "simulation.csv").read_bytes()
+    sim = runner.invoke(app, ["simulate", "--roster", str(out / "roster.csv"), "--config", str(city / "roster.toml")])
+    assert sim.exit_code == 0, sim.output
+    assert (out / "simulation.csv").read_bytes() == before
+    again = pd.read_csv(out / "simulation-roster.csv")
+    plan_sim = pd.read_csv(out / "simulation.csv")
+    # same weeks and seed as the plan: the same numbers
+    pd.testing.assert_frame_equal(again, plan_sim, check_exact=False, rtol=1e-6)
+    assert ">60min" in sim.output
+
+
+def test_check_without_previous_suggests_it_when_monday_early_hours_break(planned, tmp_path):
+    city, _, _, _, out = planned
+    roster = pd.read_csv(out / "roster.csv")
+    sunday = roster["date"].max()
+    trimmed = roster[~((roster["date"] == sunday) & (roster["shift"] == "night"))]  # as if last week's night covered it
+    trimmed.to_csv(tmp_path / "roster.csv", index=False)
+    check = runner.invoke(app, ["check", str(tmp_path / "roster.csv"), "--config", str(city / "roster.toml")])
+    assert check.exit_code == 4
+    assert "00:00" in check.output and "--previous LAST_WEEK.csv" in check.output
+    fine = runner.invoke(app, ["check", str(out / "roster.csv"), "--config", str(city / "roster.toml")])
+    assert fine.exit_code == 0 and "--previous" not in fine.output

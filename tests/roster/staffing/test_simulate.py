@@ -234,3 +234,15 @@ def test_text_timestamps_as_read_from_csv():
         simulate_roster(roster.assign(start="2026-03-02T00:00:00"), fc, cfg, replications=2)
     with pytest.raises(InputError, match="row 2"):
         simulate_roster(roster.assign(start="yesterday+01:00"), fc, cfg, replications=2)
+
+
+def test_calls_waiting_over_target_follow_the_configured_target():
+    hours = week_hours(dt.date(2026, 6, 1), TZ)[:24]
+    fc = const_forecast(hours, {"North": 1.0})
+    roster = full_roster(hours[0], hours[0] + pd.Timedelta(hours=1), {"North": 1})
+    short = simulate_roster(roster, fc, make_cfg(), replications=30, seed=1, target_minutes=15).set_index("district")
+    long = simulate_roster(roster, fc, make_cfg(), replications=30, seed=1, target_minutes=600).set_index("district")
+    assert short.loc["North", "calls_waiting_over_target"] > long.loc["North", "calls_waiting_over_target"]
+    for out in (short, long):  # a call that waited longer than the target is never within it
+        row = out.loc["North"]
+        assert 0 < row["calls_waiting_over_target"] <= row["calls"] * (1 - row["share_within_target"]) + 1e-9
