@@ -378,5 +378,8 @@ def load_config(path: Path) -> Config:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"{path} is not valid TOML: {exc}. Fix the line it names.") from None
+        from roster.io.starter import bare_key_hint
+
+        hint = bare_key_hint(path.read_text(encoding="utf-8"), str(exc))
+        raise InputError(f"{path} is not valid TOML: {exc}. Fix the line it names.{hint}") from None
     return parse_config(raw, where=str(path), base=path.resolve().parent)

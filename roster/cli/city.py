@@ -38,6 +38,7 @@ def init(
         from roster.config import parse_config
         from roster.errors import InputError
         from roster.io.starter import starter_files
+        from roster.io.writers import write_set
 
         names = [d.strip() for value in districts for d in value.split(",") if d.strip()] or list(districts)
         zone = timezone or _local_zone()
@@ -55,10 +56,7 @@ def init(
                              "Choose an empty folder or move those files away.")
         if directory.exists() and not directory.is_dir():
             raise InputError(f"{directory} is a file, not a folder; give a folder for the new city.")
-        directory.mkdir(parents=True, exist_ok=True)
-        for fname, text in files.items():
-            with open(directory / fname, "x", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+        write_set(directory, files)  # all five or none
         typer.echo(f"Created a starter city in {directory} ({', '.join(files)}), time zone {zone}, "
                    f"districts {', '.join(names)}.")
         typer.echo(f"Next: add {directory / 'calls.csv'} (timestamp,district[,call_type]), replace the example "

@@ -40,6 +40,22 @@ def toml_key(name: str) -> str:
     return name if _BARE_KEY.fullmatch(name) else toml_string(name)
 
 
+def bare_key_hint(text: str, message: str) -> str:
+    """A hint when a TOML error is a table key that needs quotes (``[districts.Süd]``), else ''."""
+    m = re.search(r"line (\d+)", message)
+    lines = text.splitlines()
+    if not m or not 0 < int(m.group(1)) <= len(lines):
+        return ""
+    line = lines[int(m.group(1)) - 1].strip()
+    head = re.fullmatch(r"\[+\s*([^\]]*?)\s*\]+.*", line)
+    if not head or all(_BARE_KEY.fullmatch(part.strip()) for part in head.group(1).split(".")):
+        return ""
+    parts = [p.strip() for p in head.group(1).split(".")]
+    fixed = ".".join(p if _BARE_KEY.fullmatch(p) or p.startswith('"') else toml_string(p) for p in parts)
+    return (f" A name that is not plain ASCII letters, digits, '-' or '_' must be quoted: write [{fixed}] "
+            "(see docs/configuration.md, 'Names as keys').")
+
+
 def check_district_names(names: list[str]) -> list[str]:
     """The district names, or a ValueError saying which one cannot be used and why."""
     if not names:

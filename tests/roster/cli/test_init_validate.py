@@ -178,3 +178,12 @@ def test_check_without_previous_suggests_it_when_monday_early_hours_break(planne
     assert "00:00" in check.output and "--previous LAST_WEEK.csv" in check.output
     fine = runner.invoke(app, ["check", str(out / "roster.csv"), "--config", str(city / "roster.toml")])
     assert fine.exit_code == 0 and "--previous" not in fine.output
+
+
+def test_an_unquoted_district_name_gets_the_quoting_rule(tmp_path):
+    assert init_city(tmp_path).exit_code == 0
+    cfg = tmp_path / "roster.toml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace('[districts."Süd"]', "[districts.Süd]"), encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--config", str(cfg)])
+    assert result.exit_code == 2
+    assert "not valid TOML" in result.output and '[districts."Süd"]' in result.output
