@@ -187,3 +187,17 @@ def test_an_unquoted_district_name_gets_the_quoting_rule(tmp_path):
     result = runner.invoke(app, ["validate", "--config", str(cfg)])
     assert result.exit_code == 2
     assert "not valid TOML" in result.output and '[districts."Süd"]' in result.output
+
+
+def test_report_sections_are_rich_tables_on_a_terminal_and_plain_text_otherwise(capsys):
+    from roster.cli.tables import print_section
+    from roster.pipeline.validate import Section
+
+    section = Section("Cover this week", ["role", "needed"], [["clinician", 756], ["peer_supporter", 702]], ["a note"])
+    print_section(section, terminal=True)
+    rich_text = capsys.readouterr().out
+    assert "┃" in rich_text or "│" in rich_text  # box drawing: a rich table
+    assert "clinician" in rich_text and "756" in rich_text and "a note" in rich_text
+    print_section(section, terminal=False)
+    plain = capsys.readouterr().out
+    assert "│" not in plain and "  clinician       756" in plain and "  a note" in plain

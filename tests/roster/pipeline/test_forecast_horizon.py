@@ -94,3 +94,27 @@ def test_a_short_history_gets_no_trend_and_a_sane_level(calls, weeks):
     fc = forecast_stage(short, small_config(), dt.date(2026, 11, 2), "calls.csv").table
     per_week = len(short) / weeks
     assert 0.75 < fc["mean"].sum() / per_week < 1.33
+
+
+def test_the_example_forecasts_a_week_a_year_ahead_and_no_false_outage(tmp_path, caplog):
+    from typer.testing import CliRunner
+
+    from cities import ROOT
+    from roster.cli import app
+
+    runner = CliRunner()
+    config = str(ROOT / "roster.toml")
+    with caplog.at_level(logging.WARNING):
+        gap = runner.invoke(app, ["requirements", "--config", config, "--week", "2026-11-09", "--out", str(tmp_path / "a")])
+    assert gap.exit_code == 0, gap.output
+    assert "outage" not in caplog.text and "outage" not in gap.output
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        far = runner.invoke(app, ["requirements", "--config", config, "--week", "2027-11-01", "--out", str(tmp_path / "b")])
+    assert far.exit_code == 0, far.output
+    assert "52 weeks past the end of the call history (2026-11-01)" in caplog.text + far.output
+    req = pd.read_csv(tmp_path / "b" / "requirements.csv")
+    assert req["hour_start"].str.startswith("2027-11-0").all() and (req["required"] >= 1).all()
+    beyond = runner.invoke(app, ["forecast", "--config", config, "--week", "2027-11-08", "--out", str(tmp_path / "c")])
+    assert beyond.exit_code == 2 and "at most 52 weeks ahead" in beyond.output and "Traceback" not in beyond.output
+    assert not (tmp_path / "c").exists()
