@@ -47,6 +47,12 @@ def run(fn):
         raise typer.Exit(EXIT_INFEASIBLE)
     except typer.Exit:
         raise
+    except BrokenPipeError:  # the output was piped into a reader that stopped (`| head`): not an error
+        import os
+        import sys
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(EXIT_OK)
     except Exception as exc:  # noqa: BLE001 - the last line of defence, still one clear line
         logging.getLogger("roster").exception("unexpected error")
         err(f"Unexpected error ({type(exc).__name__}): {exc}. Please report it with the command you ran.")
