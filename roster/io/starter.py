@@ -213,7 +213,7 @@ Created by `roster init`.  What to do next (docs/your-city.md in crisis-roster e
 1. **Add the call history** as `calls.csv` here: one row per call, columns `timestamp`
    (ISO 8601, with UTC offset or local time in `city.timezone`), `district` (one of
    {", ".join(districts)}) and optionally `call_type`.  At least two weeks; eight weeks or more
-   give the forecast each weekday's own shape, a year gives it the trend and holidays.
+   give the forecast each weekday's own shape, 26 weeks a trend, a year the holidays' own effect.
 2. **Replace the example people** in `staff.csv` with your staff (required columns: `staff_id`,
    `name`, `role`, `contract_hours`, `home_district`; optional: `supervisor`, `hourly_rate`,
    `float_districts`, `languages`, `works_nights`).  The example rows give six clinicians and six

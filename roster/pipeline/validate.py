@@ -97,8 +97,11 @@ def history_advice(days: int) -> str:
     if days < 56:
         return ("Under 8 weeks: the forecast plans, but each weekday's hourly shape and each district's own shape "
                 "rest on few weeks and are shrunk towards the city's; no trend can be seen yet.")
+    if days < 182:
+        return ("8 weeks or more: weekday shapes and district shapes are learnt; no trend is fitted before 26 weeks, "
+                "and a year would add the holidays' own effect.")
     if days < 365:
-        return "8 weeks or more: weekday shapes and district shapes are learnt; a year would add holidays and the trend."
+        return "26 weeks or more: shapes and a trend are learnt; a year would add the holidays' own effect."
     return "A year or more: the forecast uses the most recent 52 weeks (half-life 26 weeks), with trend and holidays."
 
 

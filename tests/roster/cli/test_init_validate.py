@@ -201,3 +201,11 @@ def test_report_sections_are_rich_tables_on_a_terminal_and_plain_text_otherwise(
     print_section(section, terminal=False)
     plain = capsys.readouterr().out
     assert "│" not in plain and "  clinician       756" in plain and "  a note" in plain
+
+
+@pytest.mark.parametrize("days,start", [(10, "Too short"), (20, "Under 8 weeks"), (60, "8 weeks or more"),
+                                        (200, "26 weeks or more"), (400, "A year or more")])
+def test_history_advice_follows_what_the_forecast_does(days, start):
+    from roster.pipeline.validate import history_advice
+
+    assert history_advice(days).startswith(start)
