@@ -18,7 +18,7 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 # Enough people for one clinician and one peer supporter on duty every hour of a week in a
 # district (168 h ÷ 40 contract hours = 4.2) with room for leave and a second team at busy hours,
 # and supervisors for every hour city-wide.
-PER_ROLE_AND_DISTRICT = 6
+PER_ROLE_AND_DISTRICT = 7
 SUPERVISORS_CITYWIDE = 6
 
 
@@ -80,7 +80,7 @@ def _csv(rows: list[list]) -> str:
 
 
 def staff_rows(districts: list[str]) -> list[list]:
-    """Illustrative staff: per district six clinicians and six peer supporters; the first clinicians supervise."""
+    """Illustrative staff: per district seven clinicians and seven peer supporters; the first clinicians supervise."""
     header = ["staff_id", "name", "role", "supervisor", "contract_hours", "hourly_rate", "home_district",
               "float_districts", "languages", "works_nights"]
     sup_per_district = max(1, math.ceil(SUPERVISORS_CITYWIDE / len(districts)))
@@ -216,8 +216,8 @@ Created by `roster init`.  What to do next (docs/your-city.md in crisis-roster e
    give the forecast each weekday's own shape, 26 weeks a trend, a year the holidays' own effect.
 2. **Replace the example people** in `staff.csv` with your staff (required columns: `staff_id`,
    `name`, `role`, `contract_hours`, `home_district`; optional: `supervisor`, `hourly_rate`,
-   `float_districts`, `languages`, `works_nights`).  The example rows give six clinicians and six
-   peer supporters per district, enough for one team around the clock.
+   `float_districts`, `languages`, `works_nights`).  The example rows give seven clinicians and seven
+   peer supporters per district: one team around the clock and a second at busy hours.
 3. **Approved leave** goes in `time_off.csv` (`staff_id,start,end`: dates are whole days,
    inclusive), wishes in `requests.csv` (`staff_id,date,shift,kind,weight`, `kind` on/off).
    The example rows show the format; delete them.

@@ -72,7 +72,7 @@ def test_validate_reports_districts_roles_staff_history_and_cover(planned):
                    "2026-09-07 to 2026-11-02", "Cover this week", "supervisor (city-wide)", "Erlang C from the forecast"):
         assert needle in text, needle
     cover = [line.split() for line in text.splitlines() if line.strip().startswith("clinician") and "ALL" in line]
-    assert cover and int(cover[0][2]) == 18  # people
+    assert cover and int(cover[0][2]) == 21  # people
     assert "Traceback" not in text
 
 
