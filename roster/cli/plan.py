@@ -27,12 +27,12 @@ def plan(
     """Forecast, staff needs and an optimised roster for one week, written to OUT."""
 
     def go() -> int:
-        from roster.io.writers import write_outputs
+        from roster.io.outdir import PLAN_OUTPUTS, check_out_dir, config_inputs
+        from roster.io.writers import write_set
         from roster.pipeline import plan as run_plan
 
-        from roster.io.writers import write_text
-
         cfg = load(config)
+        check_out_dir(out, PLAN_OUTPUTS, [config, *config_inputs(cfg), pin, previous, shift_requirements])
         key = None
         if pseudonymise:
             from roster.io.pseudonyms import pseudonym_key
@@ -42,9 +42,9 @@ def plan(
             result = run_plan(cfg, week, progress=progress_printer(quiet), time_limit=time_limit, previous=previous, pin=pin,
                               freeze_before=freeze_before, shift_requirements=shift_requirements)
         except InfeasibleError as exc:
-            write_text(Path(out) / "diagnosis.txt", exc.diagnosis + "\n")
+            write_set(out, {"diagnosis.txt": exc.diagnosis + "\n"})  # the last good roster's files stay
             raise
-        written = write_outputs(out, result.files(pseudonym_key=key))
+        written = write_set(out, result.files(pseudonym_key=key), replaces=PLAN_OUTPUTS)  # no stale file of a plan
         s = result.summary
         short = s["shortfall_hours"]
         typer.echo(f"Roster for the week of {result.monday} ({s['hours_in_week']} hours, {cfg.timezone})")

@@ -33,8 +33,11 @@ def simulate(
         from roster.pipeline import forecast_for
         from roster.staffing.simulate import simulate_roster
 
+        from roster.io.outdir import check_out_dir, config_inputs
+
         cfg = load(config)
         cfg.require("service", "roster simulate")
+        check_out_dir(out or roster_file.parent, ("simulation.csv",), [config, roster_file, forecast_file, *config_inputs(cfg)])
         roster = load_roster(roster_file, cfg)
         staff, _ = load_people(cfg)
         roster["role"] = staff.set_index("staff_id").reindex(roster["staff_id"])["role"].to_numpy()
