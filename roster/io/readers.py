@@ -26,7 +26,9 @@ TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f", ""}
 
 
-def read_csv(path: Path, required: list[str], what: str) -> pd.DataFrame:
+def read_csv(path: Path, required: list[str], what: str, *, hint=None) -> pd.DataFrame:
+    """The CSV as text cells, once it is known to be UTF-8 and to have the ``required`` columns;
+    ``hint(frame)`` may add a sentence to the missing-columns message."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{what} file {path} was not found. Check the path (in roster.toml, paths are relative to the file's folder).")
@@ -40,6 +42,7 @@ def read_csv(path: Path, required: list[str], what: str) -> pd.DataFrame:
         raise InputError(
             f"{what} file {path} lacks the column(s) {', '.join(missing)}. "
             f"Its header must include: {','.join(required)} (found: {','.join(frame.columns)})."
+            + ((hint(frame) or "") if hint is not None else "")
         )
     return frame
 
@@ -190,6 +193,13 @@ ROSTER_REQUIRED = ["staff_id", "district", "date", "shift", "start", "end"]
 _WITH_OFFSET = re.compile(r".*T\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)$")
 
 
+def _pseudonymised_hint(frame: pd.DataFrame) -> str | None:
+    if "staff_id" in frame.columns or "name" not in frame.columns or not frame["name"].str.startswith("Person ").any():
+        return None
+    return (" It looks pseudonymised (written with --pseudonymise: keyed pseudonyms, no staff_id); such files are "
+            "for sharing and are not read back. Use the roster.csv of a plan made without --pseudonymise.")
+
+
 def load_roster(path: Path, cfg, what: str = "Roster", *, require_offset: bool = False) -> pd.DataFrame:
     """A roster CSV (ours or hand-edited) → rows with tz-aware ``start``/``end`` and a ``date``.
 
@@ -197,7 +207,7 @@ def load_roster(path: Path, cfg, what: str = "Roster", *, require_offset: bool =
     (exports need the instant, not a wall-clock time that DST could make ambiguous).
     """
     path = Path(path)
-    raw = read_csv(path, ROSTER_REQUIRED, what)
+    raw = read_csv(path, ROSTER_REQUIRED, what, hint=_pseudonymised_hint)
     tz = cfg.timezone
     out = raw.copy()
     starts, ends, dates = [], [], []
