@@ -190,6 +190,7 @@ def load_time_off(path: Path | None, cfg, staff_ids) -> pd.DataFrame:
 ROSTER_REQUIRED = ["staff_id", "district", "date", "shift", "start", "end"]
 
 
+_DATE_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")  # a date and a clock time, at least
 _WITH_OFFSET = re.compile(r".*T\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)$")
 
 
@@ -218,7 +219,7 @@ def load_roster(path: Path, cfg, what: str = "Roster", *, require_offset: bool =
                                  "times, such as 2026-11-02T07:00:00-05:00.")
         s = parse_instant(r["start"], tz, end_of_day=False)
         e = parse_instant(r["end"], tz, end_of_day=False)
-        if s is None or e is None or len(str(r["start"]).strip()) == 10:
+        if s is None or e is None or not all(_DATE_TIME.match(str(r[c]).strip()) for c in ("start", "end")):
             raise InputError(f"{path}, row {_row(i)}: start/end must be ISO 8601 date-times such as 2026-11-02T07:00:00-05:00.")
         if e <= s:
             raise InputError(f"{path}, row {_row(i)}: the shift ends ({r['end']}) before it starts ({r['start']}).")
