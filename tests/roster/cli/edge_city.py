@@ -45,7 +45,7 @@ def tiny_city(folder: Path, *, people: int = 12, supervisors: int = 6) -> Path:
     rows = []
     for i in range(people):
         role = "clinician" if i % 2 == 0 else "peer_supporter"
-        rows.append({"staff_id": f"T{i:02d}", "name": f"Tiny Person {i}", "role": role,
+        rows.append({"staff_id": f"TP{i:02d}", "name": f"Tiny Person {i}", "role": role,
                      "supervisor": str(role == "clinician" and i // 2 < supervisors).lower(), "contract_hours": 40,
                      "hourly_rate": "", "home_district": "Downtown", "float_districts": "", "languages": "en",
                      "works_nights": "true"})
