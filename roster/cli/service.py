@@ -50,7 +50,10 @@ def simulate(
         if fc_path.is_file():
             from roster.staffing.requirements import aware_timestamps
 
-            fc = pd.read_csv(fc_path)
+            from forecast.textfiles import ENCODING, check_utf8
+
+            check_utf8(fc_path, "Forecast file")
+            fc = pd.read_csv(fc_path, encoding=ENCODING)
             fc["hour_start"] = aware_timestamps(fc["hour_start"], str(fc_path), cfg.timezone)
         else:
             first = min(roster["date"])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from forecast.textfiles import ENCODING, check_utf8
 from roster.errors import InputError
 from roster.evaluate.payroll import payroll
 from roster.exports import calendar, tables, workbook
@@ -43,7 +44,8 @@ def _coverage(priced: pd.DataFrame, roster_path: Path, cfg) -> pd.DataFrame:
     """coverage.csv from the same plan (beside the roster) when there is one, else staff scheduled per hour."""
     beside = Path(roster_path).with_name("coverage.csv")
     if beside.is_file():
-        return pd.read_csv(beside)
+        check_utf8(beside, "Coverage file")
+        return pd.read_csv(beside, encoding=ENCODING)
     return tables.scheduled_by_hour(priced, cfg.timezone)
 
 

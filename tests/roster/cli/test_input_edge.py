@@ -280,3 +280,14 @@ def test_other_writing_commands_check_out_first(city, command):
     (folder / "taken").write_text("mine")
     result = runner.invoke(app, [*command, "--config", str(city), "--out", str(folder / "taken")])
     assert result.exit_code == 2 and "is a file, not a folder" in result.output
+
+
+def test_simulate_names_a_forecast_file_that_is_not_utf8(city):
+    folder = city.parent
+    (folder / "fc.csv").write_bytes("district,hour_start,mean\n".encode("utf-16"))
+    (folder / "plan").mkdir()
+    roster = folder / "plan" / "roster.csv"
+    roster.write_text(f"{PIN_HEADER}\n{PIN_ROW}\n")
+    result = runner.invoke(app, ["simulate", "--roster", str(roster), "--config", str(city), "--forecast", str(folder / "fc.csv"),
+                                 "--out", str(folder / "out")])
+    assert_refused(result, folder / "out", "fc.csv", "UTF-16")
