@@ -184,3 +184,58 @@ def test_roster_toml_values(pristine, key, value):
         before = snapshot(folder)
         result = runner.invoke(app, ["plan", "--config", str(path), "--out", str(folder / "out"), "--quiet"])
         assert_refused(result, folder / "out", "roster.toml", key, before=before, folder=folder)
+
+
+WHOLE_FILES = {"roster.toml": (), "examples/metro/staff.csv": (), "examples/metro/time_off.csv": (),
+               "examples/metro/requests.csv": (), "examples/metro/calls.csv": (), "pin.csv": ("--pin", "{folder}/pin.csv"),
+               "previous.csv": ("--previous", "{folder}/previous.csv"),
+               "shift_req.csv": ("--shift-requirements", "{folder}/shift_req.csv")}
+any_content = st.one_of(st.binary(max_size=300), st.text(max_size=300).map(lambda t: t.encode("utf-8")),
+                        st.lists(st.text(alphabet=string.printable, max_size=20), max_size=6).map(
+                            lambda cells: ",".join(cells).encode("utf-8")))
+
+
+@FUZZ
+@given(rel=st.sampled_from(sorted(WHOLE_FILES)), content=any_content)
+def test_any_content_in_any_input_file(pristine, rel, content):
+    """Whatever a file holds — bytes, text, a stray line — the answer is exit 2 naming it, never a traceback."""
+    with tempfile.TemporaryDirectory(prefix="s36b-fuzz-") as tmp:
+        folder = Path(tmp) / "city"
+        shutil.copytree(pristine, folder)
+        (folder / rel).write_bytes(content)
+        before = snapshot(folder)
+        args = [a.replace("{folder}", str(folder)) for a in WHOLE_FILES[rel]]
+        result = runner.invoke(app, ["plan", "--config", str(folder / "roster.toml"), "--out", str(folder / "out"),
+                                     "--quiet", "--week", "2026-11-02", *args])
+        assert_refused(result, folder / "out", Path(rel).name, before=before, folder=folder)
+
+
+@given(st.binary(max_size=2000))
+def test_the_utf8_check_answers_any_bytes(data):
+    from forecast.textfiles import check_utf8, read_utf8
+    from roster.errors import InputError
+
+    with tempfile.TemporaryDirectory(prefix="s36b-fuzz-") as tmp:
+        p = Path(tmp) / "any.csv"
+        p.write_bytes(data)
+        try:
+            text = read_utf8(p, "File")
+        except InputError as exc:
+            assert "any.csv is not UTF-8 text: it seems to be" in str(exc)
+        else:
+            assert text == data.decode("utf-8-sig")
+
+
+@FUZZ
+@given(content=any_content, command=st.sampled_from(["check", "export", "simulate"]))
+def test_any_content_as_a_roster_to_check_export_or_simulate(pristine, content, command):
+    with tempfile.TemporaryDirectory(prefix="s36b-fuzz-") as tmp:
+        folder = Path(tmp) / "city"
+        shutil.copytree(pristine, folder)
+        (folder / "pin.csv").write_bytes(content)
+        before = snapshot(folder)
+        config, roster = str(folder / "roster.toml"), str(folder / "pin.csv")
+        args = {"check": ["check", roster, "--config", config],
+                "export": ["export", "--roster", roster, "--config", config, "--format", "csv-grid", "--out", str(folder / "out")],
+                "simulate": ["simulate", "--roster", roster, "--config", config, "--out", str(folder / "out")]}[command]
+        assert_refused(runner.invoke(app, args), folder / "out", "pin.csv", before=before, folder=folder)
