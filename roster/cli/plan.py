@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from roster.cli.common import EXIT_OK, EXIT_VIOLATIONS, ConfigOpt, load, progress_printer, run
-from roster.errors import InfeasibleError
+from roster.errors import InfeasibleError, InputError
 
 
 def plan(
@@ -31,6 +32,8 @@ def plan(
         from roster.io.writers import write_set
         from roster.pipeline import plan as run_plan
 
+        if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+            raise InputError(f"--time-limit {time_limit:g} is not a number of seconds above 0; give e.g. --time-limit 60.")
         cfg = load(config)
         check_out_dir(out, PLAN_OUTPUTS, [config, *config_inputs(cfg), pin, previous, shift_requirements])
         key = None

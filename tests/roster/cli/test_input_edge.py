@@ -291,3 +291,9 @@ def test_simulate_names_a_forecast_file_that_is_not_utf8(city):
     result = runner.invoke(app, ["simulate", "--roster", str(roster), "--config", str(city), "--forecast", str(folder / "fc.csv"),
                                  "--out", str(folder / "out")])
     assert_refused(result, folder / "out", "fc.csv", "UTF-16")
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-1", "0"])
+def test_time_limit_must_be_finite_seconds_above_zero(city, value):
+    result = plan(city, city.parent / "out", f"--time-limit={value}")
+    assert_refused(result, city.parent / "out", "--time-limit")
