@@ -28,7 +28,8 @@ def plan(
     """Forecast, staff needs and an optimised roster for one week, written to OUT."""
 
     def go() -> int:
-        from roster.io.outdir import PLAN_OUTPUTS, check_out_dir, config_inputs
+        from roster.io.outdir import check_out_dir, config_inputs
+        from roster.io.schemas import PLAN_OUTPUTS
         from roster.io.writers import write_set
         from roster.pipeline import plan as run_plan
 

@@ -15,9 +15,6 @@ from pathlib import Path
 
 from roster.errors import InputError
 
-PLAN_OUTPUTS = ("roster.csv", "coverage.csv", "forecast.csv", "requirements.csv", "summary.json", "simulation.csv",
-                "explain.csv", "penalties.csv", "changes.csv", "diagnosis.txt")  # every file of a plan's set
-
 
 def _nearest_existing(path: Path) -> Path:
     probe = path

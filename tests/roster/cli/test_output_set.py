@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from edge_city import tiny_city
 from roster.cli import app
-from roster.io.outdir import PLAN_OUTPUTS
+from roster.io.schemas import PLAN_OUTPUTS
 from roster.io.writers import write_csv, write_set, write_text
 
 runner = CliRunner()
@@ -55,6 +55,7 @@ def test_good_run_removes_stale_files_and_failed_runs_keep_the_old_set(tmp_path,
     assert {"roster.csv", "summary.json", "coverage.csv"} <= names
     assert "diagnosis.txt" not in names and "changes.csv" not in names  # not of this run: removed
     assert "notes.txt" in names  # not a plan's file: left alone
+    assert names - {"notes.txt"} <= set(PLAN_OUTPUTS)  # every file a plan writes is one a later run may replace
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary folder left behind
     for name in names - {"notes.txt"}:
         assert mode(out / name) == 0o664, name  # 0666 less the umask 002: the group can read and write
