@@ -45,7 +45,7 @@ def staff_column(name: str, description: str) -> str:
 class RuleParams(BaseModel):
     """Settings every optional rule accepts; subclasses add their own."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
     enabled: bool = True
 
 
@@ -93,6 +93,8 @@ def parse_rule_settings(raw: dict, where: str) -> tuple[dict[str, list[BaseModel
                         problems.append(f"{where}: {key}.{sub}: unknown setting for rule {name}.")
                     elif err["type"] == "missing":
                         problems.append(f"{where}: {key}.{sub}: required setting is missing.")
+                    elif err["type"] == "finite_number":
+                        problems.append(f"{where}: {key}.{sub}: {err.get('input')!r} is not a finite number; give a number.")
                     else:
                         msg = err["msg"].removeprefix("Value error, ")
                         problems.append(f"{where}: {key}.{sub}: {msg} (got {err.get('input')!r}).")

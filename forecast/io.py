@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from forecast.errors import ForecastInputError, row_number
+from forecast.textfiles import ENCODING, check_utf8
 
 log = logging.getLogger("forecast")
 
@@ -67,11 +68,13 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
             "the directory you run the command from) or pass the right file."
         )
     name = path.name.lower()
+    if name.endswith((".csv", ".csv.gz", ".txt", ".txt.gz")):
+        check_utf8(path, f"The {what} file")
     try:
         if name.endswith((".parquet", ".pq")):
             return pd.read_parquet(path)
         if name.endswith((".csv", ".csv.gz", ".txt", ".txt.gz")):
-            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=ENCODING)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise ForecastInputError(
             f"Could not read the {what} file {str(path)!r}: {exc}. Check that it is a valid CSV "
@@ -403,7 +406,7 @@ def load_hourly_counts(
     calls_raw = raw[calls_col]
     calls = pd.to_numeric(calls_raw, errors="coerce")
     given = ~(calls_raw.isna() | (calls_raw.astype("string").str.strip() == "")).to_numpy(dtype=bool)
-    bad = given & ~(calls.notna() & (calls >= 0) & (calls == np.floor(calls))).to_numpy(dtype=bool)
+    bad = given & ~(np.isfinite(calls) & (calls >= 0) & (calls == np.floor(calls))).to_numpy(dtype=bool)
     if bad.any():
         pos = int(np.flatnonzero(bad)[0])
         raise ForecastInputError(

@@ -19,11 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 from constraints import default_rules
 from constraints.registry import parse_rule_settings
 from forecast.models import available_models
+from forecast.textfiles import read_utf8
 from roster.errors import InputError
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)  # inf/nan: named as not finite
 
 
 class City(_Strict):
@@ -343,6 +344,8 @@ def parse_config(raw: dict, *, where: str = "roster.toml", base: Path | None = N
                 lines.append(f"  - {key}: unknown key; check its spelling (see docs/configuration.md).")
             elif kind == "missing":
                 lines.append(f"  - {key}: required value is missing.")
+            elif kind == "finite_number":
+                lines.append(f"  - {key}: {err.get('input')!r} is not a finite number; give an ordinary number (inf and nan are not allowed).")
             else:
                 msg = err["msg"].removeprefix("Value error, ")
                 lines.append(f"  - {key}: {msg} (got {err.get('input')!r}).")
@@ -376,7 +379,7 @@ def load_config(path: Path) -> Config:
             "(the example city's is at the project root)."
         )
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_utf8(path, "Config file"))
     except tomllib.TOMLDecodeError as exc:
         from roster.io.starter import bare_key_hint
 

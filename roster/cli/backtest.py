@@ -19,6 +19,7 @@ from forecast.errors import ForecastInputError
 from forecast.io import load_calls, load_hourly_counts
 from forecast.models import BASELINES, DEFAULT_MODEL, available_models
 from forecast.outages import mask_outages
+from roster.io.outdir import check_out_dir
 from roster.io.writers import write_csv
 
 log = logging.getLogger("forecast")
@@ -66,6 +67,7 @@ def backtest(calls: Path, config: Path | None, timezone: str | None, models: lis
             raise ForecastInputError(f"Unknown model {m!r} in --models. Available: {', '.join(available_models())}.")
     if origins < 1 or horizon_days < 1 or not (1 <= block_hours <= 24):
         raise ForecastInputError("--origins and --horizon-days must be at least 1 and --block-hours between 1 and 24.")
+    check_out_dir(out, ("backtest.csv",), [calls, config])
     chosen = list(dict.fromkeys([*(models or [DEFAULT_MODEL]), *BASELINES]))  # baselines always included
     if _is_hourly_counts(Path(calls)):
         counts = load_hourly_counts(calls, timezone, known_districts=known)

@@ -51,7 +51,10 @@ def forecast(
         from roster.io.writers import iso, write_outputs
         from roster.pipeline import forecast_for
 
+        from roster.io.outdir import check_out_dir, config_inputs
+
         cfg = load(config)
+        check_out_dir(out, ("forecast.csv", "forecast_meta.json"), [config, *config_inputs(cfg)])
         if model:
             cfg = cfg.model_copy(update={"forecast": cfg.forecast.model_copy(update={"model": model})})
         monday, fc, meta = forecast_for(cfg, week)
@@ -76,7 +79,10 @@ def requirements(
         from roster.pipeline import forecast_for
         from roster.staffing.requirements import staffing_requirements
 
+        from roster.io.outdir import check_out_dir, config_inputs
+
         cfg = load(config)
+        check_out_dir(out, ("forecast.csv", "requirements.csv"), [config, *config_inputs(cfg)])
         monday, fc, _ = forecast_for(cfg, week)
         req = staffing_requirements(fc, cfg)
         fc_out, req_out = fc.copy(), req.copy()

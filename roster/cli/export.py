@@ -36,6 +36,9 @@ def export(
         check_format(fmt)
         cfg = load(config)
         key = pseudonym_key(cfg) if pseudonymise else None
+        from roster.io.outdir import check_out_dir, config_inputs
+
+        check_out_dir(out, OWNED[fmt], [config, *config_inputs(cfg)])
         if Path(roster).resolve().parent == Path(out).resolve() and any(fnmatch(Path(roster).name, p) for p in OWNED[fmt]):
             raise InputError(f"--out {out} holds {roster}, which a {fmt} export would replace; export into another "
                              "folder, so the roster is never overwritten.")

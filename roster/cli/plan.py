@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Optional
 
 import typer
 
 from roster.cli.common import EXIT_OK, EXIT_VIOLATIONS, ConfigOpt, load, progress_printer, run
-from roster.errors import InfeasibleError
+from roster.errors import InfeasibleError, InputError
 
 
 def plan(
@@ -27,12 +28,15 @@ def plan(
     """Forecast, staff needs and an optimised roster for one week, written to OUT."""
 
     def go() -> int:
-        from roster.io.writers import write_outputs
+        from roster.io.outdir import check_out_dir, config_inputs
+        from roster.io.schemas import PLAN_OUTPUTS
+        from roster.io.writers import write_set
         from roster.pipeline import plan as run_plan
 
-        from roster.io.writers import write_text
-
+        if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
+            raise InputError(f"--time-limit {time_limit:g} is not a number of seconds above 0; give e.g. --time-limit 60.")
         cfg = load(config)
+        check_out_dir(out, PLAN_OUTPUTS, [config, *config_inputs(cfg), pin, previous, shift_requirements])
         key = None
         if pseudonymise:
             from roster.io.pseudonyms import pseudonym_key
@@ -42,9 +46,9 @@ def plan(
             result = run_plan(cfg, week, progress=progress_printer(quiet), time_limit=time_limit, previous=previous, pin=pin,
                               freeze_before=freeze_before, shift_requirements=shift_requirements)
         except InfeasibleError as exc:
-            write_text(Path(out) / "diagnosis.txt", exc.diagnosis + "\n")
+            write_set(out, {"diagnosis.txt": exc.diagnosis + "\n"})  # the last good roster's files stay
             raise
-        written = write_outputs(out, result.files(pseudonym_key=key))
+        written = write_set(out, result.files(pseudonym_key=key), replaces=PLAN_OUTPUTS)  # no stale file of a plan
         s = result.summary
         short = s["shortfall_hours"]
         typer.echo(f"Roster for the week of {result.monday} ({s['hours_in_week']} hours, {cfg.timezone})")

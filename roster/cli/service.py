@@ -33,8 +33,11 @@ def simulate(
         from roster.pipeline import forecast_for
         from roster.staffing.simulate import DEFAULT_REPLICATIONS, simulate_roster
 
+        from roster.io.outdir import check_out_dir, config_inputs
+
         cfg = load(config)
         cfg.require("service", "roster simulate")
+        check_out_dir(out or roster_file.parent, ("simulation.csv",), [config, roster_file, forecast_file, *config_inputs(cfg)])
         roster = load_roster(roster_file, cfg)
         staff, _ = load_people(cfg)
         roster["role"] = staff.set_index("staff_id").reindex(roster["staff_id"])["role"].to_numpy()
@@ -47,7 +50,10 @@ def simulate(
         if fc_path.is_file():
             from roster.staffing.requirements import aware_timestamps
 
-            fc = pd.read_csv(fc_path)
+            from forecast.textfiles import ENCODING, check_utf8
+
+            check_utf8(fc_path, "Forecast file")
+            fc = pd.read_csv(fc_path, encoding=ENCODING)
             fc["hour_start"] = aware_timestamps(fc["hour_start"], str(fc_path), cfg.timezone)
         else:
             first = min(roster["date"])

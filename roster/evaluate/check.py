@@ -17,7 +17,7 @@ from constraints import RosterContext, Rule, default_rules
 from constraints.base import Violation
 from constraints.problem import Problem
 from roster.errors import InputError
-from roster.io.readers import load_people, load_roster
+from roster.io.readers import check_roster_rows, load_people, load_roster
 
 
 @dataclass
@@ -49,5 +49,8 @@ def check_roster(cfg, roster_path: Path, *, previous: Path | None = None, requir
         # Coverage needs the week's requirements; without them only hard rules are checked.
         requirements = pd.DataFrame(columns=["district", "hour", "role", "required"])
     prev = load_roster(previous, cfg, "Previous roster") if previous is not None else None
+    if prev is not None:
+        check_roster_rows(previous, prev, cfg, staff["staff_id"], fix="fix the row, or remove it if the person has "
+                          "left the staff file.")
     problem = Problem.build(cfg, monday, staff, leave, requirements, previous=prev)
     return CheckReport(monday, len(roster), roster["staff_id"].nunique(), check_frame(problem, roster))

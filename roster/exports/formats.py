@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from forecast.textfiles import ENCODING, check_utf8
 from roster.errors import InputError
 from roster.evaluate.payroll import payroll
 from roster.exports import calendar, tables, workbook
-from roster.io.pseudonyms import pseudonyms
+from roster.io.pseudonyms import pseudonyms, shareable_table
 from roster.io.writers import csv_text
 
 FORMATS = ("csv-long", "csv-grid", "xlsx", "ics", "payroll")
@@ -35,19 +36,16 @@ def check_format(fmt: str) -> str:
 
 
 def _pseudonymised(frame: pd.DataFrame, key: bytes | None) -> pd.DataFrame:
-    if key is None or "name" not in frame.columns:
-        return frame
-    out = frame.copy()
-    real = out["staff_id"] != "TOTAL"
-    out.loc[real, "name"] = pseudonyms(out.loc[real, "staff_id"], key)
-    return out
+    """A table for sharing: keyed pseudonyms as names, no staff_id, no cost per shift or person."""
+    return frame if key is None else shareable_table(frame, key)
 
 
 def _coverage(priced: pd.DataFrame, roster_path: Path, cfg) -> pd.DataFrame:
     """coverage.csv from the same plan (beside the roster) when there is one, else staff scheduled per hour."""
     beside = Path(roster_path).with_name("coverage.csv")
     if beside.is_file():
-        return pd.read_csv(beside)
+        check_utf8(beside, "Coverage file")
+        return pd.read_csv(beside, encoding=ENCODING)
     return tables.scheduled_by_hour(priced, cfg.timezone)
 
 
@@ -55,18 +53,19 @@ def export_files(fmt: str, priced: pd.DataFrame, roster: pd.DataFrame, staff: pd
                  cfg, roster_path: Path, opts: ExportOptions) -> dict[str, object]:
     """``{file name: contents}`` of one export format."""
     key = opts.pseudonym_key
-    priced = _pseudonymised(priced, key)
-    staff = _pseudonymised(staff, key)
     if fmt == "csv-long":
-        return {"roster_long.csv": csv_text(tables.long_table(priced, datetime_format=opts.datetime_format), bom=opts.bom)}
+        return {"roster_long.csv": csv_text(_pseudonymised(tables.long_table(priced, datetime_format=opts.datetime_format),
+                                                           key), bom=opts.bom)}
     if fmt == "csv-grid":
-        return {"roster_grid.csv": csv_text(tables.grid_table(priced, staff, leave, cfg), bom=opts.bom)}
+        return {"roster_grid.csv": csv_text(_pseudonymised(tables.grid_table(priced, staff, leave, cfg), key), bom=opts.bom)}
     if fmt == "xlsx":
-        return {"roster.xlsx": workbook.workbook_bytes(tables.grid_table(priced, staff, leave, cfg), tables.long_table(priced),
-                                                       tables.hours_table(priced, staff, cfg), _coverage(priced, roster_path, cfg))}
+        return {"roster.xlsx": workbook.workbook_bytes(
+            *(_pseudonymised(t, key) for t in (tables.grid_table(priced, staff, leave, cfg), tables.long_table(priced),
+                                               tables.hours_table(priced, staff, cfg))), _coverage(priced, roster_path, cfg))}
     if fmt == "ics":
-        names = {sid: (p.removeprefix("Person ") if key is not None else sid)
-                 for sid, p in zip(staff["staff_id"], staff["name"])}
+        if key is not None:  # calendars and their event UIDs carry the keyed pseudonym, never the staff id
+            priced = priced.assign(staff_id=pseudonyms(priced["staff_id"], key))
+        names = {sid: sid.removeprefix("Person ") for sid in priced["staff_id"]}
         previous = calendar.previous_events(opts.previous_ics or {})
         return calendar.calendars(priced, cfg, file_names=names, previous=previous, per_district=opts.per_district)
     table, rec = payroll(roster.drop(columns=["name"], errors="ignore"), staff, leave, cfg, where=str(roster_path))

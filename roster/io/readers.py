@@ -17,6 +17,7 @@ import pandas as pd
 
 from constraints import prepare_staff
 from constraints.registry import staff_number_columns
+from forecast.textfiles import ENCODING, check_utf8
 from forecast.timegrid import local_midnight
 from roster.errors import InputError
 from roster.io.schemas import SHIFT_REQUIREMENT_COLUMNS
@@ -25,12 +26,15 @@ TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f", ""}
 
 
-def read_csv(path: Path, required: list[str], what: str) -> pd.DataFrame:
+def read_csv(path: Path, required: list[str], what: str, *, hint=None) -> pd.DataFrame:
+    """The CSV as text cells, once it is known to be UTF-8 and to have the ``required`` columns;
+    ``hint(frame)`` may add a sentence to the missing-columns message."""
     path = Path(path)
     if not path.is_file():
         raise InputError(f"{what} file {path} was not found. Check the path (in roster.toml, paths are relative to the file's folder).")
+    check_utf8(path, f"{what} file")
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=ENCODING)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{what} file {path} could not be read as CSV: {exc}. Save it as comma-separated UTF-8 text.") from None
     missing = [c for c in required if c not in frame.columns]
@@ -38,6 +42,7 @@ def read_csv(path: Path, required: list[str], what: str) -> pd.DataFrame:
         raise InputError(
             f"{what} file {path} lacks the column(s) {', '.join(missing)}. "
             f"Its header must include: {','.join(required)} (found: {','.join(frame.columns)})."
+            + ((hint(frame) or "") if hint is not None else "")
         )
     return frame
 
@@ -68,7 +73,9 @@ def _number(value: str, path: Path, i: int, column: str, *, allow_empty=False, m
         x = float(v)
     except ValueError:
         raise InputError(f"{path}, row {_row(i)}: column {column} is '{value}', which is not a number; give a number such as 40.") from None
-    if not np.isfinite(x) or x < minimum:
+    if not np.isfinite(x):
+        raise InputError(f"{path}, row {_row(i)}: column {column} is {value}, which is not a finite number; give an ordinary number such as 40.")
+    if x < minimum:
         raise InputError(f"{path}, row {_row(i)}: column {column} is {value}; it must be a number of at least {minimum:g}.")
     return x
 
@@ -183,7 +190,15 @@ def load_time_off(path: Path | None, cfg, staff_ids) -> pd.DataFrame:
 ROSTER_REQUIRED = ["staff_id", "district", "date", "shift", "start", "end"]
 
 
+_DATE_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")  # a date and a clock time, at least
 _WITH_OFFSET = re.compile(r".*T\d\d:\d\d(:\d\d(\.\d+)?)?([+-]\d\d:\d\d|Z)$")
+
+
+def _pseudonymised_hint(frame: pd.DataFrame) -> str | None:
+    if "staff_id" in frame.columns or "name" not in frame.columns or not frame["name"].str.startswith("Person ").any():
+        return None
+    return (" It looks pseudonymised (written with --pseudonymise: keyed pseudonyms, no staff_id); such files are "
+            "for sharing and are not read back. Use the roster.csv of a plan made without --pseudonymise.")
 
 
 def load_roster(path: Path, cfg, what: str = "Roster", *, require_offset: bool = False) -> pd.DataFrame:
@@ -193,7 +208,7 @@ def load_roster(path: Path, cfg, what: str = "Roster", *, require_offset: bool =
     (exports need the instant, not a wall-clock time that DST could make ambiguous).
     """
     path = Path(path)
-    raw = read_csv(path, ROSTER_REQUIRED, what)
+    raw = read_csv(path, ROSTER_REQUIRED, what, hint=_pseudonymised_hint)
     tz = cfg.timezone
     out = raw.copy()
     starts, ends, dates = [], [], []
@@ -204,7 +219,7 @@ def load_roster(path: Path, cfg, what: str = "Roster", *, require_offset: bool =
                                  "times, such as 2026-11-02T07:00:00-05:00.")
         s = parse_instant(r["start"], tz, end_of_day=False)
         e = parse_instant(r["end"], tz, end_of_day=False)
-        if s is None or e is None or len(str(r["start"]).strip()) == 10:
+        if s is None or e is None or not all(_DATE_TIME.match(str(r[c]).strip()) for c in ("start", "end")):
             raise InputError(f"{path}, row {_row(i)}: start/end must be ISO 8601 date-times such as 2026-11-02T07:00:00-05:00.")
         if e <= s:
             raise InputError(f"{path}, row {_row(i)}: the shift ends ({r['end']}) before it starts ({r['start']}).")
@@ -222,6 +237,25 @@ def load_roster(path: Path, cfg, what: str = "Roster", *, require_offset: bool =
     for col in ("staff_id", "district", "shift"):
         out[col] = out[col].str.strip()
     return out
+
+
+def check_roster_rows(path: Path, roster: pd.DataFrame, cfg, staff_ids, *, fix: str) -> None:
+    """Every row of a roster read back names a person of the staff file, a shift of [shifts] and a district
+    of [districts] (what ``roster check`` reports as ``known_shift``); else :class:`InputError` naming the row.
+
+    ``fix`` ends the message: what to do about such a row in this file.
+    """
+    known = set(staff_ids)
+    for i, r in roster.iterrows():
+        sid, shift, district = (str(r[c]).strip() for c in ("staff_id", "shift", "district"))
+        if sid not in known:
+            raise InputError(f"{path}, row {_row(i)}: staff_id {sid} is not in the staff file; {fix}")
+        if shift not in cfg.shifts:
+            raise InputError(f"{path}, row {_row(i)}: shift '{shift}' is not defined in roster.toml (known: "
+                             f"{sorted(cfg.shifts)}); {fix}")
+        if district not in cfg.districts:
+            raise InputError(f"{path}, row {_row(i)}: district '{district}' is not defined in roster.toml (known: "
+                             f"{sorted(cfg.districts)}); {fix}")
 
 
 REQUEST_COLUMNS = ["staff_id", "date", "shift", "kind", "weight"]
@@ -268,8 +302,9 @@ def read_shift_requirements(path: Path, cfg) -> pd.DataFrame:
     if not path.is_file():
         raise InputError(f"Shift requirements file {path} was not found; pass the path of a CSV with columns "
                          f"{','.join(SHIFT_REQUIREMENT_COLUMNS)}.")
+    check_utf8(path, "Shift requirements file")
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True)
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding=ENCODING)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InputError(f"{path} is not a readable CSV ({exc}); save it as UTF-8 CSV with a header row "
                          f"{','.join(SHIFT_REQUIREMENT_COLUMNS)}.") from None

@@ -11,7 +11,9 @@ from __future__ import annotations
 SHIFT_REQUIREMENT_COLUMNS = ["date", "shift", "district", "role", "required"]
 ROSTER_INPUT_COLUMNS = ["staff_id", "district", "date", "shift"]  # the least a roster to check or pin must have
 
-# outputs of `roster plan`
+# outputs of `roster plan`: every file its set may hold (a good run removes those of an earlier run it did not write)
+PLAN_OUTPUTS = ("roster.csv", "coverage.csv", "forecast.csv", "requirements.csv", "summary.json", "simulation.csv",
+                "explain.csv", "penalties.csv", "changes.csv", "diagnosis.txt")
 ROSTER_COLUMNS = ["staff_id", "name", "role", "district", "date", "shift", "start", "end", "paid_hours",
                   "overtime_hours", "cost"]  # plus `seat` when rules.cross_cover is on
 COVERAGE_COLUMNS = ["district", "hour_start", "role", "required", "scheduled", "shortfall"]

@@ -20,11 +20,26 @@ import pandas as pd
 from roster.exports.cells import neutralise_frame
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows (Linux), else set and restored."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_atomic(path: Path, write, *, binary: bool = False) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # like any file the user creates, not mkstemp's 0600
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as fh:
             write(fh)
         os.replace(tmp, path)
@@ -73,19 +88,19 @@ def _serialise(content: object) -> bytes:
 def write_set(out_dir: Path, files: dict[str, object], *, replaces: tuple[str, ...] = ()) -> list[Path]:
     """Write ``files`` (name → DataFrame, dict, bytes or str) into ``out_dir`` as one set.
 
-    Everything is written into a temporary folder beside ``out_dir`` first; only when
-    all of it is written are the files renamed into place.  Files already in ``out_dir``
+    Everything is written into a hidden temporary folder inside ``out_dir`` first (so only
+    ``out_dir`` need be writable); only when all of it is written are the files renamed into
+    place, each with the mode the umask gives any new file.  Files already in ``out_dir``
     whose names match a pattern of ``replaces`` and are not in the new set are removed,
     so a re-export leaves nothing stale (e.g. the calendar of someone no longer rostered).
     """
     out_dir = Path(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".writing.", suffix=".tmp", dir=out_dir))
     try:
         for name, content in files.items():
             (tmp / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp / name).write_bytes(_serialise(content))
-        out_dir.mkdir(parents=True, exist_ok=True)
         stale = [p for p in out_dir.iterdir() if p.is_file() and p.name not in files
                  and any(fnmatch.fnmatch(p.name, pat) for pat in replaces)]
         written = []

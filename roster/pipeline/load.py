@@ -14,7 +14,7 @@ import pandas as pd
 from forecast.io import load_calls
 from roster.config import Config
 from roster.errors import InputError
-from roster.io.readers import load_people, load_requests, load_roster, read_shift_requirements
+from roster.io.readers import check_roster_rows, load_people, load_requests, load_roster, read_shift_requirements
 from roster.pipeline.stages import PlanInputs, Progress, _quiet
 
 
@@ -48,14 +48,28 @@ def load_call_history(cfg: Config) -> pd.DataFrame:
     return load_calls(cfg.data.calls, cfg.timezone, known_districts=cfg.district_names)
 
 
-def load_pins(path: Path, cfg: Config, monday: dt.date) -> pd.DataFrame:
-    """The published roster's shifts in this week (rows of other weeks are ignored)."""
+def load_pins(path: Path, cfg: Config, monday: dt.date, staff_ids=None) -> pd.DataFrame:
+    """The published roster's shifts in this week (rows of other weeks are ignored).
+
+    With ``staff_ids``, every row must name a known person, shift and district.
+    """
     pins = load_roster(path, cfg, "Published roster")
+    if staff_ids is not None:
+        check_roster_rows(path, pins, cfg, staff_ids, fix="fix the row, or remove it if the shift is no longer "
+                          "published (e.g. the person has left the staff file).")
     end = monday + dt.timedelta(days=7)
     inside = [monday <= d < end for d in pins["date"]]
     if not any(inside):
         raise InputError(f"{path} has no shifts in the week of {monday}; pin the roster published for this week.")
     return pins[inside].reset_index(drop=True)
+
+
+def load_previous(path: Path, cfg: Config, staff_ids) -> pd.DataFrame:
+    """Last week's roster; every row must name a known person, shift and district."""
+    prev = load_roster(path, cfg, "Previous roster")
+    check_roster_rows(path, prev, cfg, staff_ids, fix="fix the row, or remove it if the person has left the "
+                      "staff file (their rest and consecutive days no longer matter).")
+    return prev
 
 
 def _freeze_date(freeze_before: str | dt.date | None, pin: Path | None) -> dt.date | None:
@@ -94,8 +108,8 @@ def load_inputs(cfg: Config, week: str | dt.date | None = None, *, previous: Pat
         calls=calls,
         calls_source=str(cfg.data.calls),
         requests=load_requests(cfg.data.requests, cfg, staff["staff_id"]),
-        previous=load_roster(previous, cfg, "Previous roster") if previous is not None else None,
-        pinned=load_pins(pin, cfg, monday) if pin is not None else None,
+        previous=load_previous(previous, cfg, staff["staff_id"]) if previous is not None else None,
+        pinned=load_pins(pin, cfg, monday, staff["staff_id"]) if pin is not None else None,
         freeze_before=_freeze_date(freeze_before, pin),
         shift_requirements=read_shift_requirements(shift_file, cfg) if shift_file is not None else None,
         shift_requirements_source=Path(shift_file).name if shift_file is not None else None,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from constraints.problem import Problem
 from roster.evaluate.pay import cost_summary
-from roster.io.pseudonyms import pseudonyms
+from roster.io.pseudonyms import pseudonyms, shareable_files
 from roster.io.schemas import COVERAGE_COLUMNS, ROSTER_COLUMNS
 from roster.io.writers import iso
 from roster.solve.model import SolveResult
@@ -32,7 +32,8 @@ class PlanResult:
     changes: pd.DataFrame | None = None
 
     def files(self, *, pseudonym_key: bytes | None = None) -> dict[str, object]:
-        """Every output file's contents; with ``pseudonym_key``, names become keyed pseudonyms."""
+        """Every output file's contents; with ``pseudonym_key``, keyed pseudonyms replace names and staff ids
+        (:func:`~roster.io.pseudonyms.shareable_files`: no staff_id, no per-shift cost)."""
         roster = self.roster.copy()
         if pseudonym_key is not None:
             roster["name"] = pseudonyms(roster["staff_id"], pseudonym_key)
@@ -48,7 +49,7 @@ class PlanResult:
         cov["hour_start"] = iso(cov["hour_start"])
         req = self.requirements.drop(columns=["hour"], errors="ignore").copy()
         req["hour_start"] = iso(req["hour_start"])
-        return {
+        files = {
             "roster.csv": roster_out,
             "coverage.csv": cov[COVERAGE_COLUMNS],
             "forecast.csv": fc,
@@ -59,6 +60,7 @@ class PlanResult:
             **({"penalties.csv": self.penalties} if self.penalties is not None else {}),
             **({"changes.csv": _dates_as_text(self.changes)} if self.changes is not None else {}),
         }
+        return files if pseudonym_key is None else shareable_files(files, self.problem.staff["staff_id"], pseudonym_key)
 
 
 def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
