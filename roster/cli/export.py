@@ -15,7 +15,7 @@ def export(
     config: Path = ConfigOpt,
     fmt: str = typer.Option(..., "--format", help="csv-long, csv-grid, xlsx, ics or payroll."),
     out: Path = typer.Option(Path("out/export"), help="Folder for the export's files (written as a set)."),
-    pseudonymise: bool = typer.Option(False, "--pseudonymise", help="Keyed pseudonyms instead of names (key named under [privacy])."),
+    pseudonymise: bool = typer.Option(False, "--pseudonymise", help="Keyed pseudonyms instead of names (key named in the privacy section of roster.toml)."),
     datetime_format: Optional[str] = typer.Option(None, "--datetime-format", help="csv-long: strftime format for start/end, e.g. '%Y-%m-%d %H:%M' (default ISO 8601 with UTC offset)."),
     bom: bool = typer.Option(False, "--bom", help="CSV formats: start the file with a UTF-8 BOM, so Excel reads accents right."),
     per_district: bool = typer.Option(False, "--per-district", help="ics: also one calendar per district."),

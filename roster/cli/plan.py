@@ -21,7 +21,7 @@ def plan(
     pin: Optional[Path] = typer.Option(None, help="The published roster.csv of this week: keep its shifts and change as little as possible (after a sick call, add the leave to time_off first)."),
     freeze_before: Optional[str] = typer.Option(None, help="With --pin: days before this date (YYYY-MM-DD) are fixed as published."),
     time_limit: Optional[float] = typer.Option(None, help="Solver time limit in seconds (default: solver.time_limit_seconds)."),
-    pseudonymise: bool = typer.Option(False, "--pseudonymise", help="Replace names with stable keyed pseudonyms in roster.csv (needs the key named under [privacy] in roster.toml)."),
+    pseudonymise: bool = typer.Option(False, "--pseudonymise", help="Replace names with stable keyed pseudonyms in roster.csv (needs the key named in the privacy section of roster.toml)."),
     shift_requirements: Optional[Path] = typer.Option(None, "--shift-requirements", help="Staff needed per shift (date,shift,district,role,required) instead of Erlang C from the forecast."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress messages."),
 ) -> None:
