@@ -57,12 +57,13 @@ class _Charts:
         return f'<div class="chart">{body}</div>'
 
 
-def display_names(roster: pd.DataFrame, pseudonym_key: bytes | None) -> tuple[pd.Series, bool]:
-    """staff_id → the name the report shows, and whether names are pseudonyms."""
+def display_names(roster: pd.DataFrame, pseudonym_key: bytes | None, others=()) -> tuple[pd.Series, bool]:
+    """staff_id → the name the report shows (for the rostered and ``others``), and whether names are pseudonyms."""
     people = roster.drop_duplicates("staff_id").set_index("staff_id")
-    ids = people.index.to_series()
     if pseudonym_key is not None:
+        ids = pd.Index(people.index).union(pd.Index(others)).to_series()
         return pd.Series(pseudonyms(ids, pseudonym_key).to_numpy(), index=ids.index), True
+    ids = people.index.to_series()
     if "name" not in people or people["name"].isna().all():
         return ids.astype(str), False
     names = people["name"].fillna(ids).astype(str)
@@ -73,7 +74,8 @@ def build_report(frames: PlanFrames, *, scenarios: ScenarioFrames | None = None,
                  pseudonym_key: bytes | None = None, title: str = "Crisis team roster") -> str:
     """The whole report as HTML text; ``pseudonym_key`` replaces every name by its keyed pseudonym."""
     period = Period.of(frames)
-    names, pseudonymised = display_names(frames.roster, pseudonym_key)
+    others = frames.explain["staff_id"].astype(str) if frames.explain is not None else ()
+    names, pseudonymised = display_names(frames.roster, pseudonym_key, others)
     chart = _Charts(period, frames.summary.get("timezone"))
     sections = [_plan_sections(frames, period, names, currency, chart)]
     if scenarios is not None and not scenarios.empty():
@@ -125,7 +127,7 @@ def _plan_sections(frames: PlanFrames, period: Period, names: pd.Series, currenc
                             "predicted when the staffing was set.</p>"))
     solver = [tables.solver_table(frames.summary)]
     if frames.penalties is not None and not frames.penalties.empty:
-        solver += ["<h3>The rules that cost the most</h3>", tables.penalties_table(frames.penalties)]
+        solver += ["<h3>The rules that cost the most</h3>", tables.penalties_table(frames.penalties, names)]
     out.append(_section("solver", "Solver", *solver))
     explain = ["<h3>Shortfalls</h3>", tables.shortfall_words(frames, period)]
     if frames.explain is not None and not frames.explain.empty:

@@ -82,8 +82,8 @@ def coverage_figure(frames: PlanFrames, period: Period) -> go.Figure:
                                  hovertemplate="scheduled %{y}<extra></extra>", **step), row=i, col=1)
         fig.update_yaxes(title_text="staff", row=i, col=1, secondary_y=False, rangemode="tozero")
         fig.update_yaxes(title_text="calls", row=i, col=1, secondary_y=True, showgrid=False, rangemode="tozero")
-    base_layout(fig, height=190 * len(districts) + 90)
-    fig.update_layout(hovermode="x")
+    base_layout(fig, height=190 * len(districts) + 110)
+    fig.update_layout(hovermode="x", margin=dict(t=70))
     _time_axis(fig, period)
     return fig
 
@@ -130,7 +130,7 @@ def gantt_figure(frames: PlanFrames, period: Period, names: pd.Series) -> go.Fig
     for night, colour, label in ((False, BLUE, "day or evening shift"), (True, "#444444", "night shift")):
         g = r[r["night"] == night]
         fig.add_trace(go.Bar(orientation="h", base=np.round(g["t0"].to_numpy(), 2), x=compact(g["len"]),
-                             y=compact(g["row"], np.int16), name=label, customdata=g["tip"].to_numpy(),
+                             y=compact(g["row"], np.int16), width=0.72, name=label, customdata=g["tip"].to_numpy(),
                              hovertemplate="%{customdata}<extra></extra>",
                              marker=dict(color=colour, line=dict(width=0),
                                          pattern=dict(shape=np.where(g["overtime_hours"] > 0, "x", "").tolist(),

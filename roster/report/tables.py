@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 
 import pandas as pd
 
@@ -69,8 +70,13 @@ def solver_table(summary: dict) -> str:
     return table(frame)
 
 
-def penalties_table(penalties: pd.DataFrame, top: int = 10) -> str:
-    p = penalties.sort_values("penalty", ascending=False, kind="stable").head(top)
+def penalties_table(penalties: pd.DataFrame, names: pd.Series, top: int = 10) -> str:
+    """The costliest objective terms; staff ids in ``where`` are shown as the names the report uses."""
+    p = penalties.sort_values("penalty", ascending=False, kind="stable").head(top).copy()
+    if "where" in p and len(names):
+        ids = re.compile(r"(?<![\w-])(" + "|".join(re.escape(str(i)) for i in sorted(names.index, key=len, reverse=True))
+                         + r")(?![\w-])")
+        p["where"] = p["where"].fillna("").astype(str).map(lambda w: ids.sub(lambda m: str(names[m.group(1)]), w))
     cols = [c for c in ("rule", "label", "penalty", "places", "where") if c in p.columns]
     return table(p[cols].fillna(""), {"penalty": ",.2f"})
 
@@ -111,10 +117,11 @@ def _why(frames: PlanFrames) -> str:
     rows = p[p["rule"].astype(str) == "coverage"]
     if rows.empty or float(rows["penalty"].sum()) <= 0:
         return ""
+    because = ("covering any of them would have broken a hard rule (rest, hours, leave, eligibility) or cost more in "
+               "the objective than the shortfall does" if frames.summary.get("status") == "optimal" else
+               "the solver found no cheaper roster that covers them in its time limit (the plan is not proven optimal)")
     return (f'<p class="words">The solver left these hours uncovered and paid the coverage penalty of '
-            f"{float(rows['penalty'].sum()):,.0f} in its objective ({esc(rows['label'].iloc[0])}): covering any of them "
-            "would have broken a hard rule (rest, hours, leave, eligibility) or cost more in the objective than the "
-            "shortfall does.</p>")
+            f"{float(rows['penalty'].sum()):,.0f} in its objective ({esc(rows['label'].iloc[0])}): {because}.</p>")
 
 
 def people_table(explain: pd.DataFrame, names: pd.Series, top: int = 12) -> str:
