@@ -127,7 +127,7 @@ def _why(frames: PlanFrames) -> str:
 def people_table(explain: pd.DataFrame, names: pd.Series, top: int = 12) -> str:
     """The people the roster asks most of: overtime, nights and soft rules broken (names as shown elsewhere)."""
     e = explain.copy()
-    e.insert(0, "person", e["staff_id"].map(names).fillna("(not rostered)"))
+    e.insert(0, "person", e["staff_id"].map(names).astype(object).fillna("(not rostered)"))
     keys = [c for c in ("overtime_hours", "nights", "hours") if c in e.columns]
     e = e.sort_values(keys, ascending=False, kind="stable").head(top)
     cols = [c for c in ("person", "role", "home_district", "contract_hours", "shifts", "hours", "overtime_hours", "nights",
