@@ -38,7 +38,7 @@ def report(
     """The plan in DIR as one HTML file that opens with no network: DIR/report.html."""
 
     def go() -> int:
-        from roster.io.writers import write_text
+        from roster.io.writers import write_outputs
         from roster.report import build_report
         from roster.report.read import read_plan, read_scenarios
 
@@ -52,8 +52,7 @@ def report(
         scen = read_scenarios(scenarios) if scenarios is not None else None
         text = build_report(frames, scenarios=scen, pseudonym_key=key,
                             currency=currency_of(cfg) if cfg is not None else DEFAULT_CURRENCY)
-        path = Path(folder) / "report.html"
-        write_text(path, text)
+        path = write_outputs(folder, {"report.html": text})[0]
         typer.echo(f"Report: {path} ({len(text.encode('utf-8')) / 1e6:.1f} MB; opens in any browser, no network needed)")
         return EXIT_OK
 

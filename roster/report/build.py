@@ -3,7 +3,6 @@ embedded once, so the file opens anywhere with no network."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pandas as pd
@@ -84,7 +83,7 @@ def build_report(frames: PlanFrames, *, scenarios: ScenarioFrames | None = None,
                "This report names staff: share it as you would the roster (roster report --pseudonymise for a copy without names).")
     zone = frames.summary.get("timezone") or "the offsets shown"
     head = (f"<header><h1>{esc(title)}</h1><p class=\"meta\">{esc(period.describe())} · local time in {esc(zone)} · "
-            f"made {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC · {esc(privacy)}</p></header>")
+            f"{esc(privacy)}</p></header>")
     links = [("overview", "Overview"), ("coverage", "Coverage"), ("roster", "Roster"), ("shortfall", "Shortfall"),
              ("cost", "Cost"), ("service", "Service"), ("solver", "Solver"), ("explain", "Explanations")]
     if scenarios is not None and not scenarios.empty():

@@ -200,3 +200,12 @@ def test_empty_roster_still_reports():
     files["roster.csv"] = files["roster.csv"].iloc[0:0]
     text = build_report(PlanFrames.from_files(files))
     assert 'id="chart-roster"' not in text and f'id="{MAIN_CHART_ID}"' in text
+
+
+def test_the_report_from_files_read_back_equals_the_report_from_memory(tmp_path):
+    from roster.io.writers import write_outputs
+    from roster.report.read import read_plan
+
+    files = synthetic_plan(FALL)
+    write_outputs(tmp_path, files)
+    assert build_report(read_plan(tmp_path)) == build_report(PlanFrames.from_files(files))
