@@ -66,7 +66,7 @@ def render_times(path: Path, repeats: int, screenshot: Path | None) -> tuple[lis
                 if errors:
                     raise SystemExit(f"JavaScript errors in the report: {errors}")
                 if screenshot is not None and i == 0:
-                    page.set_viewport_size({"width": 1280, "height": 1000})
+                    page.set_viewport_size({"width": 1280, "height": 1400})
                     page.screenshot(path=str(screenshot), full_page=False)
                 ctx.close()
     return times, charts
