@@ -40,6 +40,11 @@ DRAWN = """() => {
 }"""
 
 
+# The same library and one small chart: what loading plotly.js alone costs on this machine at this moment.
+BARE = ('<!DOCTYPE html><html><head><meta charset="utf-8"><script>%s</script></head><body><div id="x" '
+        'class="plotly-graph-div"></div><script>Plotly.newPlot("x", [{y: [1, 2, 3]}]);</script></body></html>')
+
+
 def plan_example(out: Path) -> None:
     subprocess.run([sys.executable, "-c", "from roster.cli import app; app()", "plan", "--config", str(ROOT / "roster.toml"), "--out", str(out),
                     "--quiet", "--no-report"], check=True, cwd=ROOT)
@@ -105,6 +110,9 @@ def main(argv=None) -> int:
         path.write_text(text, encoding="utf-8")
         size, js = path.stat().st_size, len(get_plotlyjs().encode("utf-8"))
         times, charts = render_times(path, args.repeats, args.screenshot)
+        bare = Path(tmp) / "plotly_only.html"
+        bare.write_text(BARE % get_plotlyjs(), encoding="utf-8")
+        bare_times, _ = render_times(bare, args.repeats, None)
     period = frames.summary.get("week_start", "")[:10]
     command = "python benchmarks/report.py" + "".join(f" {a}" for a in (sys.argv[1:] if argv is None else argv))
     lines = [
@@ -112,12 +120,15 @@ def main(argv=None) -> int:
         "",
         f"Measured {dt.date.today()}{commit()} on {machine()}, {chromium_version()} (headless, network off, a fresh "
         f"profile per run); command: `{command}`. Render time: the page's clock from navigation to the first frame "
-        f"with every chart drawn, over {args.repeats} runs. Target: under 5 MB and under 3 s.",
+        f"with every chart drawn, over {args.repeats} runs; the last column is a page with plotly.js and one "
+        f"small chart, measured right after in the same run, for scale on a loaded machine. Target: under 5 MB and under 3 s.",
         "",
-        "| week | file | of which plotly.js | charts, tables, page | charts | build s | render s, median (min–max) |",
-        "|---|---|---|---|---|---|---|",
+        "| week | file | of which plotly.js | charts, tables, page | charts | build s | render s, median (min–max) "
+        "| plotly.js and one chart alone, s |",
+        "|---|---|---|---|---|---|---|---|",
         f"| {period} | {size / 1e6:.2f} MB ({size:,} bytes) | {js / 1e6:.2f} MB | {(size - js) / 1e3:.0f} kB | {charts} | "
-        f"{build_s:.2f} | {statistics.median(times):.2f} ({min(times):.2f}–{max(times):.2f}) |",
+        f"{build_s:.2f} | {statistics.median(times):.2f} ({min(times):.2f}–{max(times):.2f}) | "
+        f"{statistics.median(bare_times):.2f} |",
     ]
     section = "\n".join(lines) + "\n"
     print(section)

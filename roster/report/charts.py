@@ -81,9 +81,14 @@ def coverage_figure(frames: PlanFrames, period: Period) -> go.Figure:
                                  line=dict(color=ORANGE, width=2, shape="hv"), legendgroup="sch", showlegend=first,
                                  hovertemplate="scheduled %{y}<extra></extra>", **step), row=i, col=1)
         fig.update_yaxes(title_text="staff", row=i, col=1, secondary_y=False, rangemode="tozero")
+        if fc is not None and band is not None:  # the band fills at most the lower half: the staff lines stay in view
+            top = float(fc.loc[fc["district"] == d, band[1]].max()) if (fc["district"] == d).any() else 1.0
+            fig.update_yaxes(range=[0, 2 * max(top, 0.5)], dtick=max(1, int(np.ceil(top / 2))), row=i, col=1,
+                             secondary_y=True)
         fig.update_yaxes(title_text="calls", row=i, col=1, secondary_y=True, showgrid=False, rangemode="tozero")
-    base_layout(fig, height=190 * len(districts) + 110)
-    fig.update_layout(hovermode="x", margin=dict(t=70))
+    height = 190 * len(districts) + 110
+    base_layout(fig, height=height)
+    fig.update_layout(hovermode="x", margin=dict(t=80), legend=dict(y=1 + 45 / height))
     _time_axis(fig, period)
     return fig
 
