@@ -21,23 +21,47 @@ MAIN_CHART_ID = "chart-coverage"
 # Each hour's label on the local clock is made in the browser from the period's start and zone, so
 # hundreds of hour labels per chart need not be embedded; charts.HOUR_LABELS marks the traces that show them.
 HOUR_LABEL_SCRIPT = """
+window.rosterDecode = function (v) {
+  if (!v || !v.bdata) { return v; }
+  var bin = atob(v.bdata), bytes = new Uint8Array(bin.length);
+  for (var i = 0; i < bin.length; i++) { bytes[i] = bin.charCodeAt(i); }
+  var types = {i1: Int8Array, u1: Uint8Array, i2: Int16Array, u2: Uint16Array, i4: Int32Array, u4: Uint32Array,
+               f4: Float32Array, f8: Float64Array};
+  return new types[v.dtype](bytes.buffer);
+};
+window.rosterShiftTips = function (gd, t, start, day, clock) {
+  var m = t.meta, code = rosterDecode(m.code), ot = rosterDecode(m.overtime), t0 = rosterDecode(m.t0);
+  var len = rosterDecode(m.len), rows = rosterDecode(t.y), kinds = gd.layout.meta.shift_kinds;
+  var names = gd.layout.yaxis.ticktext, out = [];
+  for (var i = 0; i < code.length; i++) {
+    var a = new Date(start + t0[i] * 3600000), b = new Date(start + (t0[i] + len[i]) * 3600000);
+    out.push(names[rows[i]] + '<br>' + kinds[code[i]] + ', ' + day.format(a).replace(/,/g, '') + '\u2013' +
+             clock.format(b) + (ot[i] > 0 ? ', ' + Math.round(ot[i] * 100) / 100 + ' h overtime' : ''));
+  }
+  return out;
+};
 window.rosterHourLabels = function (gd, start, hours, zone) {
-  var opts = {weekday: 'short', day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
-              timeZoneName: 'shortOffset'};
-  var fmt;
-  try { fmt = new Intl.DateTimeFormat('en-GB', Object.assign({timeZone: zone}, opts)); }
-  catch (e) { fmt = new Intl.DateTimeFormat('en-GB', Object.assign({timeZone: 'UTC'}, opts)); }
+  var opts = {weekday: 'short', day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'};
+  var tz = zone;
+  try { new Intl.DateTimeFormat('en-GB', {timeZone: tz}); } catch (e) { tz = 'UTC'; }
+  var fmt = new Intl.DateTimeFormat('en-GB', Object.assign({timeZone: tz, timeZoneName: 'shortOffset'}, opts));
+  var day = new Intl.DateTimeFormat('en-GB', Object.assign({timeZone: tz}, opts));
+  var clock = new Intl.DateTimeFormat('en-GB', {timeZone: tz, hour: '2-digit', minute: '2-digit', hourCycle: 'h23'});
   var labels = [];
   for (var i = 0; i < hours; i++) { labels.push(fmt.format(new Date(start + i * 3600000)).replace(/,/g, '')); }
   var idx = [], data = [];
   gd.data.forEach(function (t, i) {
-    if (t.meta !== '%s') { return; }
-    idx.push(i);
-    data.push(t.type === 'heatmap' ? t.y.map(function () { return labels; }) : labels);
+    if (t.meta === '%s') {
+      idx.push(i);
+      data.push(t.type === 'heatmap' ? t.y.map(function () { return labels; }) : labels);
+    } else if (t.meta && t.meta.kind === '%s') {
+      idx.push(i);
+      data.push(rosterShiftTips(gd, t, start, day, clock));
+    }
   });
   if (idx.length) { return Plotly.restyle(gd, {customdata: data}, idx); }
 };
-""" % charts.HOUR_LABELS
+""" % (charts.HOUR_LABELS, charts.SHIFT_TIPS)
 
 
 class _Charts:

@@ -15,6 +15,8 @@ from roster.report.style import BLUE, GRID, ORANGE, SHORTFALL_SCALE, VERMILLION,
 
 # Traces whose customdata the page fills with each hour's local label (see build.HOUR_LABEL_SCRIPT).
 HOUR_LABELS = "hour-labels"
+# Gantt traces whose hover text the page makes from their meta (codes into layout.meta.shift_kinds, times).
+SHIFT_TIPS = "shift-tips"
 
 
 def _time_axis(fig: go.Figure, period: Period, **where) -> None:
@@ -128,14 +130,18 @@ def gantt_figure(frames: PlanFrames, period: Period, names: pd.Series) -> go.Fig
     r["who"] = r["staff_id"].map(names).fillna(r["staff_id"]).map(lambda s: html.escape(str(s)))
     people, spans = _rows(r)
     r["row"] = r["staff_id"].map(people["row"])
-    r["tip"] = [f"{w}<br>{html.escape(str(sh))} in {html.escape(str(d))}, {a:%a %d %b %H:%M}–{b:%H:%M}"
-                + (f", {o:g} h overtime" if o > 0 else "")
-                for w, sh, d, a, b, o in zip(r["who"], r["shift"], r["district"], start, end, r["overtime_hours"])]
+    # Hover text is made in the page from compact codes (SHIFT_TIPS): a few bytes per shift, not a sentence.
+    r["what"] = r["shift"].map(lambda x: html.escape(str(x))) + " in " + r["district"].map(lambda x: html.escape(str(x)))
+    kinds = sorted(r["what"].unique())
+    r["code"] = r["what"].map({k: i for i, k in enumerate(kinds)})
     fig = go.Figure()
     for night, colour, label in ((False, BLUE, "day or evening shift"), (True, "#444444", "night shift")):
         g = r[r["night"] == night]
         fig.add_trace(go.Bar(orientation="h", base=np.round(g["t0"].to_numpy(), 2), x=compact(g["len"]),
-                             y=compact(g["row"], np.int16), width=0.72, name=label, customdata=g["tip"].to_numpy(),
+                             y=compact(g["row"], np.int16), width=0.72, name=label,
+                             meta={"kind": SHIFT_TIPS, "code": compact(g["code"], np.int16),
+                                   "overtime": compact(g["overtime_hours"]), "t0": compact(g["t0"]),
+                                   "len": compact(g["len"])},
                              hovertemplate="%{customdata}<extra></extra>",
                              marker=dict(color=colour, line=dict(width=0),
                                          pattern=dict(shape=np.where(g["overtime_hours"] > 0, "x", "").tolist(),
@@ -149,7 +155,7 @@ def gantt_figure(frames: PlanFrames, period: Period, names: pd.Series) -> go.Fig
         fig.add_annotation(xref="paper", x=1.005, y=(lo + hi) / 2, text=html.escape(grp).replace(" · ", "<br>"), showarrow=False,
                            xanchor="left", font=dict(size=11))
     base_layout(fig, height=int(13 * len(people) + 130))
-    fig.update_layout(barmode="overlay", bargap=0.2, margin=dict(l=170, r=170))
+    fig.update_layout(barmode="overlay", bargap=0.2, margin=dict(l=170, r=170), meta={"shift_kinds": kinds})
     fig.update_yaxes(autorange=False, showgrid=False, tickmode="array", tickvals=people["row"].tolist(),
                      ticktext=people["who"].tolist(), tickfont=dict(size=9), range=[len(people) - 0.5, -0.5])
     _time_axis(fig, period)

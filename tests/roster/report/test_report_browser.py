@@ -55,6 +55,7 @@ def open_report(path: Path, profile: Path, screenshot: Path) -> dict:
             })""", CHARTS)
             seen["first_label"] = page.evaluate(
                 f"document.getElementById('{MAIN_CHART_ID}').data.find(t => t.meta === 'hour-labels').customdata[0]")
+            seen["tips"] = page.evaluate("document.getElementById('chart-roster').data.flatMap(t => t.customdata || [])")
             page.screenshot(path=str(screenshot), full_page=True)
         finally:
             ctx.close()
@@ -77,5 +78,9 @@ def test_report_opens_offline_without_errors_and_draws_every_chart(tmp_path, mon
         assert c["svgs"] >= 2 and c["drawn"] > 0, c
     assert main["labels"] == [hours, hours] and by_id["chart-shortfall"]["labels"] == [hours]
     assert seen["first_label"].startswith(f"Mon {monday:%d} {monday:%b} 00:00")
+    # every shift's hover text is made in the page: name, shift, district and local times; overtime said
+    assert len(seen["tips"]) == 36
+    assert f"Alice Realname<br>early in North, Mon {monday:%d} {monday:%b} 07:00\u201315:00" in seen["tips"]
+    assert sum("2 h overtime" in t for t in seen["tips"]) == 1
     assert shot.stat().st_size > 20_000
     print(f"screenshot: {shot}")
