@@ -96,3 +96,13 @@ def test_pseudonymise_uses_the_city_key_and_refuses_without_one(plan_dir, tmp_pa
     html_text = (plan_dir / "report.html").read_text(encoding="utf-8")
     assert not any(name in html_text for name in REAL_NAMES.values())
     assert "Names are keyed pseudonyms." in html_text
+
+
+def test_currency_comes_from_the_config_when_it_sets_one():
+    from types import SimpleNamespace
+
+    from roster.cli.report import currency_of
+
+    assert currency_of(SimpleNamespace(city=SimpleNamespace(), pay=None)) == "$"
+    assert currency_of(SimpleNamespace(city=SimpleNamespace(currency="€"), pay=None)) == "€"
+    assert currency_of(SimpleNamespace(currency="CHF ", city=None, pay=None)) == "CHF"
