@@ -15,6 +15,7 @@ headed ``## HTML report`` in that file, or is appended.
 from __future__ import annotations
 
 import argparse
+import os
 import datetime as dt
 import re
 import shutil
@@ -109,6 +110,7 @@ def main(argv=None) -> int:
         path = Path(tmp) / "report.html"
         path.write_text(text, encoding="utf-8")
         size, js = path.stat().st_size, len(get_plotlyjs().encode("utf-8"))
+        load_before = os.getloadavg()[0]
         times, charts = render_times(path, args.repeats, args.screenshot)
         bare = Path(tmp) / "plotly_only.html"
         bare.write_text(BARE % get_plotlyjs(), encoding="utf-8")
@@ -119,7 +121,7 @@ def main(argv=None) -> int:
         "## HTML report",
         "",
         f"Measured {dt.date.today()}{commit()} on {machine()}, {chromium_version()} (headless, network off, a fresh "
-        f"profile per run); command: `{command}`. Render time: the page's clock from navigation to the first frame "
+        f"profile per run; load average {load_before:.1f} on the 2 cores when it began); command: `{command}`. Render time: the page's clock from navigation to the first frame "
         f"with every chart drawn, over {args.repeats} runs; the last column is a page with plotly.js and one "
         f"small chart, measured right after in the same run, for scale on a loaded machine. Target: under 5 MB and under 3 s.",
         "",
