@@ -16,7 +16,10 @@ SHORTFALL_SCALE = [[0.0, "#ffffff"], [1e-9, "#fbe3c4"], [0.5, ORANGE], [0.85, VE
 
 def base_layout(fig: go.Figure, *, height: int, title: str | None = None) -> go.Figure:
     """No Plotly template (it would be copied into every chart); fonts, grid and colours set once here."""
-    axis = dict(gridcolor=GRID, linecolor="#888888", zeroline=False, ticks="outside", tickcolor="#888888")
+    # ticklabeloverflow="allow": Plotly then skips checking each tick label against the plot's edge, which
+    # costs more than drawing the roster's hundred names.
+    axis = dict(gridcolor=GRID, linecolor="#888888", zeroline=False, ticks="outside", tickcolor="#888888",
+                ticklabeloverflow="allow")
     fig.update_layout(template="none", height=height, colorway=PALETTE, paper_bgcolor="white", plot_bgcolor="white",
                       font=dict(family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif", size=12, color="#222222"),
                       margin=dict(l=70, r=30, t=40 if title else 20, b=50), title=title,
