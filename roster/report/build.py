@@ -167,7 +167,7 @@ def _scenario_sections(scen: ScenarioFrames, currency: str, chart: _Charts) -> s
                   tables.table(scen.scenarios, {c: ",.2f" for c in scen.scenarios.columns if "cost" in c}
                                | {c: ".1%" for c in scen.scenarios.columns if "share" in c})]
     if scen.districts is not None and not scen.districts.empty:
-        parts += ["<h3>Per district</h3>", chart(scenario_charts.scenario_district_figure(scen.districts),
+        parts += ["<h3>Per district</h3>", chart(scenario_charts.scenario_district_figure(scen.districts, currency),
                                                   "chart-scenario-districts")]
     if scen.frontier is not None and not scen.frontier.empty:
         parts += ["<h3>Budget frontier</h3>", chart(scenario_charts.frontier_figure(scen.frontier, currency), "chart-frontier")]

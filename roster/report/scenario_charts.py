@@ -6,6 +6,7 @@ import html
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from roster.report.style import BLUE, ORANGE, PALETTE, VERMILLION, base_layout, compact
 
@@ -32,17 +33,26 @@ def scenario_figure(scen: pd.DataFrame, currency: str) -> go.Figure:
     return fig
 
 
-def scenario_district_figure(dist: pd.DataFrame) -> go.Figure:
-    """Share within target per district, one bar per scenario."""
-    fig = go.Figure()
+def scenario_district_figure(dist: pd.DataFrame, currency: str) -> go.Figure:
+    """Per district, one bar per scenario: the share within target and, when the file has it, the cost."""
+    with_cost = "cost" in dist.columns and dist["cost"].notna().any()
+    fig = make_subplots(rows=1, cols=2 if with_cost else 1, horizontal_spacing=0.1,
+                        subplot_titles=("share within target", f"cost ({currency})") if with_cost else None)
     for i, (name, g) in enumerate(dist.groupby("scenario", sort=False)):
-        fig.add_trace(go.Bar(x=g["district"].astype(str).tolist(), y=compact(g["share_within_target"]),
-                             name=html.escape(str(name)), marker_color=PALETTE[i % len(PALETTE)],
-                             hovertemplate="%{x}: %{y:.1%}<extra>" + html.escape(str(name)) + "</extra>"))
-    base_layout(fig, height=380)
+        label, colour = html.escape(str(name)), PALETTE[i % len(PALETTE)]
+        fig.add_trace(go.Bar(x=g["district"].astype(str).tolist(), y=compact(g["share_within_target"]), name=label,
+                             marker_color=colour, legendgroup=label,
+                             hovertemplate="%{x}: %{y:.1%}<extra>" + label + "</extra>"), row=1, col=1)
+        if with_cost:
+            fig.add_trace(go.Bar(x=g["district"].astype(str).tolist(), y=compact(g["cost"]), name=label, showlegend=False,
+                                 marker_color=colour, legendgroup=label,
+                                 hovertemplate=f"%{{x}}: {currency}%{{y:,.0f}}<extra>{label}</extra>"), row=1, col=2)
+    base_layout(fig, height=400)
     fig.update_layout(barmode="group")
     low = max(0.0, float(dist["share_within_target"].min()) - 0.05) if len(dist) else 0.0
-    fig.update_yaxes(title_text="share within target", tickformat=".0%", range=[low, 1.0])
+    fig.update_yaxes(tickformat=".0%", range=[low, 1.0], row=1, col=1)
+    if with_cost:
+        fig.update_yaxes(tickprefix=currency, tickformat=",.0f", rangemode="tozero", row=1, col=2)
     return fig
 
 

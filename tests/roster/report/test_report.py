@@ -180,11 +180,13 @@ def test_sections_appear_for_the_scenario_files_present():
     assert 'id="chart-frontier"' in only_front and 'id="chart-scenarios"' not in only_front
     assert "max_peers 5" in figure_json(only_front, "chart-frontier")
     dist = pd.DataFrame({"scenario": ["base", "base", "peers+4", "peers+4"], "district": ["North", "South"] * 2,
-                         "share_within_target": [0.95, 0.82, 0.96, 0.9]})
+                         "share_within_target": [0.95, 0.82, 0.96, 0.9], "cost": [60.0, 40.0, 66.0, 44.0]})
     full = build_report(frames(), scenarios=ScenarioFrames(scenarios=scen, districts=dist, frontier=front))
     for div in ("chart-scenarios", "chart-scenario-districts", "chart-frontier"):
         assert f'id="{div}"' in full
     assert full.count(get_plotlyjs()[:200]) == 1
+    districts = figure_json(full, "chart-scenario-districts")
+    assert districts.count('"type":"bar"') == 4 and "cost ($)" in districts
     assert 'href="#scenarios"' in full
 
 

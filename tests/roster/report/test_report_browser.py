@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from report_plans import synthetic_plan
-from roster.report import PlanFrames, build_report
+import pandas as pd
+
+from roster.report import PlanFrames, ScenarioFrames, build_report
 from roster.report.build import MAIN_CHART_ID
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -29,7 +31,7 @@ if not os.environ.get("CI"):
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 
-def open_report(path: Path, profile: Path, screenshot: Path) -> dict:
+def open_report(path: Path, profile: Path, screenshot: Path, charts: list[str] = CHARTS) -> dict:
     """Open ``path`` offline; return console messages, page errors, requests that tried the network, chart state."""
     seen = {"console": [], "errors": [], "network": []}
     with sync_playwright() as p:
@@ -42,7 +44,7 @@ def open_report(path: Path, profile: Path, screenshot: Path) -> dict:
             page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "blob:", "about:"))
                     else seen["network"].append(r.url))
             page.goto(path.as_uri(), wait_until="load")
-            page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {2 * len(CHARTS)}",
+            page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot .main-svg').length >= {2 * len(charts)}",
                                    timeout=30_000)
             seen["charts"] = page.evaluate("""(ids) => ids.map(id => {
                 const gd = document.getElementById(id);
@@ -52,7 +54,7 @@ def open_report(path: Path, profile: Path, screenshot: Path) -> dict:
                              labels: (gd.data || []).filter(t => t.meta === 'hour-labels')
                                                    .map(t => (t.type === 'heatmap' ? t.customdata[0] : t.customdata) || [])
                                                    .map(c => c.length)} : {id, svgs: 0, drawn: 0, labels: []};
-            })""", CHARTS)
+            })""", charts)
             seen["first_label"] = page.evaluate(
                 f"document.getElementById('{MAIN_CHART_ID}').data.find(t => t.meta === 'hour-labels').customdata[0]")
             seen["tips"] = page.evaluate("document.getElementById('chart-roster').data.flatMap(t => t.customdata || [])")
@@ -84,3 +86,19 @@ def test_report_opens_offline_without_errors_and_draws_every_chart(tmp_path, mon
     assert sum("2 h overtime" in t for t in seen["tips"]) == 1
     assert shot.stat().st_size > 20_000
     print(f"screenshot: {shot}")
+
+
+def test_scenario_charts_draw_without_errors(tmp_path):
+    scen = pd.DataFrame({"scenario": ["base", "wage+5%"], "total_cost": [100.0, 105.0], "share_within_target": [0.9, 0.91],
+                         "worst_district_share": [0.8, 0.82]})
+    dist = pd.DataFrame({"scenario": ["base", "base", "wage+5%", "wage+5%"], "district": ["North", "South"] * 2,
+                         "share_within_target": [0.95, 0.82, 0.96, 0.84], "cost": [60.0, 40.0, 63.0, 42.0]})
+    front = pd.DataFrame({"budget": [90.0, 100.0], "total_cost": [89.0, 99.0], "share_within_target": [0.85, 0.9],
+                          "worst_district_share": [0.7, 0.8], "max_peers": [2, 3]})
+    path = tmp_path / "report.html"
+    path.write_text(build_report(PlanFrames.from_files(synthetic_plan()),
+                                 scenarios=ScenarioFrames(scenarios=scen, districts=dist, frontier=front)), encoding="utf-8")
+    charts = CHARTS + ["chart-scenarios", "chart-scenario-districts", "chart-frontier"]
+    seen = open_report(path, tmp_path / "profile", tmp_path / "report.png", charts)
+    assert seen["errors"] == [] and [m for m in seen["console"] if m[0] in ("error", "warning")] == []
+    assert all(c["svgs"] >= 2 and c["drawn"] > 0 for c in seen["charts"]), seen["charts"]
