@@ -40,6 +40,12 @@ window.rosterShiftTips = function (gd, t, start, day, clock) {
   }
   return out;
 };
+window.addEventListener('beforeprint', function () {
+  document.querySelectorAll('.js-plotly-plot').forEach(function (gd) { Plotly.Plots.resize(gd); });
+});
+window.addEventListener('afterprint', function () {
+  document.querySelectorAll('.js-plotly-plot').forEach(function (gd) { Plotly.Plots.resize(gd); });
+});
 window.rosterHourLabels = function (gd, start, hours, zone) {
   var opts = {weekday: 'short', day: '2-digit', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'};
   var tz = zone;
@@ -112,12 +118,13 @@ def build_report(frames: PlanFrames, *, scenarios: ScenarioFrames | None = None,
              ("cost", "Cost"), ("service", "Service"), ("solver", "Solver"), ("explain", "Explanations")]
     if scenarios is not None and not scenarios.empty():
         links.append(("scenarios", "Scenarios"))
-    nav = "<nav>" + "".join(f'<a href="#{a}">{esc(t)}</a>' for a, t in links) + "</nav>"
+    body = "".join(sections)
+    nav = "<nav>" + "".join(f'<a href="#{a}">{esc(t)}</a>' for a, t in links if f'id="{a}"' in body) + "</nav>"
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{esc(title)} · {esc(period.describe())}</title><style>{CSS}</style>"
             f"<script>{HOUR_LABEL_SCRIPT}</script></head><body>"
-            f"{head}{nav}{''.join(sections)}</body></html>\n")
+            f"{head}{nav}{body}</body></html>\n")
 
 
 def _section(anchor: str, heading: str, *parts: str) -> str:

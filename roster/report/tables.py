@@ -51,10 +51,16 @@ def cards(frames: PlanFrames, currency: str) -> str:
         (f"{s.get('shifts', len(frames.roster))}", "shifts", False),
         (f"{short:g}", "staff-hours short", short > 0),
         *([(f"{overall:.1%}", "calls reached within target (simulated)", False)] if overall is not None else []),
+        (_status(s), "solver", s.get("status") not in ("optimal", "feasible")),
     ]
     return '<div class="cards">' + "".join(
         f'<div class="card{" warn" if warn else ""}"><b>{esc(v)}</b><span>{esc(k)}</span></div>' for v, k, warn in items
     ) + "</div>"
+
+
+def _status(summary: dict) -> str:
+    status, gap = str(summary.get("status", "unknown")), summary.get("gap")
+    return status if gap is None or status != "feasible" else f"{status}, gap {100 * gap:.2f} %"
 
 
 def solver_table(summary: dict) -> str:

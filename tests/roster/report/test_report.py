@@ -202,6 +202,7 @@ def test_empty_roster_still_reports():
     files["roster.csv"] = files["roster.csv"].iloc[0:0]
     text = build_report(PlanFrames.from_files(files))
     assert 'id="chart-roster"' not in text and f'id="{MAIN_CHART_ID}"' in text
+    assert 'href="#roster"' not in text and 'href="#coverage"' in text
 
 
 def test_the_report_from_files_read_back_equals_the_report_from_memory(tmp_path):
