@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from roster.cli.common import EXIT_OK, ConfigOpt, load, run
+from roster.cli.common import EXIT_OK, ConfigOpt, err, load, run
 
 DEFAULT_CURRENCY = "$"
 
@@ -29,6 +29,19 @@ def plan_report(files: dict[str, object], cfg, pseudonym_key: bytes | None) -> d
                                         pseudonym_key=pseudonym_key)}
 
 
+def _optional_config(config: Path):
+    """roster.toml for the currency only: when it is missing or unreadable, the report still comes, in the default."""
+    from roster.errors import InputError
+
+    if not Path(config).is_file():
+        return None
+    try:
+        return load(config)
+    except InputError as exc:
+        err(f"Note: {config} could not be read, so money is shown in {DEFAULT_CURRENCY} ({exc})")
+        return None
+
+
 def report(
     folder: Path = typer.Argument(Path("out"), metavar="[DIR]", help="Folder a `roster plan` wrote (default out/)."),
     scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="Folder of scenario results (scenarios.csv, scenario_districts.csv, frontier.csv): adds cost against service and the budget frontier."),
@@ -42,7 +55,7 @@ def report(
         from roster.report import build_report
         from roster.report.read import read_plan, read_scenarios
 
-        cfg = load(config) if pseudonymise or Path(config).is_file() else None
+        cfg = load(config) if pseudonymise else _optional_config(config)
         key = None
         if pseudonymise:
             from roster.io.pseudonyms import pseudonym_key

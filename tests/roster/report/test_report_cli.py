@@ -106,3 +106,12 @@ def test_currency_comes_from_the_config_when_it_sets_one():
     assert currency_of(SimpleNamespace(city=SimpleNamespace(), pay=None)) == "$"
     assert currency_of(SimpleNamespace(city=SimpleNamespace(currency="€"), pay=None)) == "€"
     assert currency_of(SimpleNamespace(currency="CHF ", city=None, pay=None)) == "CHF"
+
+
+def test_an_unreadable_config_only_costs_the_currency(plan_dir, tmp_path):
+    cfg = tmp_path / "roster.toml"
+    cfg.write_text("[city\n")
+    result = report(plan_dir, "--config", cfg)
+    assert result.exit_code == 0, result.output
+    assert "could not be read, so money is shown in $" in result.output
+    assert (plan_dir / "report.html").exists()
