@@ -87,16 +87,22 @@ class _Charts:
 
 
 def display_names(roster: pd.DataFrame, pseudonym_key: bytes | None, others=()) -> tuple[pd.Series, bool]:
-    """staff_id → the name the report shows (for the rostered and ``others``), and whether names are pseudonyms."""
+    """staff_id → the name the report shows (for the rostered and ``others``), and whether names are pseudonyms.
+
+    Someone in ``others`` but not rostered is shown by pseudonym with the key, by staff id in a report with names,
+    and as "(not rostered)" in a pseudonymised plan read without the key (their id could identify them).
+    """
     people = roster.drop_duplicates("staff_id").set_index("staff_id")
+    ids = pd.Index(people.index.astype(str)).union(pd.Index(others).astype(str)).to_series()
     if pseudonym_key is not None:
-        ids = pd.Index(people.index).union(pd.Index(others)).to_series()
         return pd.Series(pseudonyms(ids, pseudonym_key).to_numpy(), index=ids.index), True
-    ids = people.index.to_series()
-    if "name" not in people or people["name"].isna().all():
-        return ids.astype(str), False
-    names = people["name"].fillna(ids).astype(str)
-    return names, bool(len(names)) and bool(names.str.match(PSEUDONYM).all())
+    names = people["name"].astype(object) if "name" in people else pd.Series(dtype=object)
+    names.index = names.index.astype(str)
+    names = names.dropna().astype(str)
+    pseudonymised = bool(len(names)) and bool(names.str.match(PSEUDONYM).all())
+    missing = ids.index.difference(names.index)
+    fill = pd.Series("(not rostered)" if pseudonymised else missing.to_numpy(), index=missing, dtype=object)
+    return pd.concat([names, fill]), pseudonymised
 
 
 def build_report(frames: PlanFrames, *, scenarios: ScenarioFrames | None = None, currency: str = "$",

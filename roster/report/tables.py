@@ -25,7 +25,7 @@ def table(frame: pd.DataFrame, formats: dict[str, str] | None = None) -> str:
     for row in frame.itertuples(index=False):
         cells = []
         for c, v in zip(frame.columns, row):
-            missing = v is None or (isinstance(v, float) and math.isnan(v))
+            missing = v is None or v == "" or (isinstance(v, float) and math.isnan(v))
             text = "" if missing else format(v, formats[c]) if c in formats else str(v)
             cells.append(f'<td class="num">{esc(text)}</td>' if c in numeric else f"<td>{esc(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -84,7 +84,7 @@ def penalties_table(penalties: pd.DataFrame, names: pd.Series, top: int = 10) ->
                          + r")(?![\w-])")
         p["where"] = p["where"].fillna("").astype(str).map(lambda w: ids.sub(lambda m: str(names[m.group(1)]), w))
     cols = [c for c in ("rule", "label", "penalty", "places", "where") if c in p.columns]
-    return table(p[cols].fillna(""), {"penalty": ",.2f"})
+    return table(p[cols], {"penalty": ",.2f"})
 
 
 def shortfall_runs(frames: PlanFrames, period: Period) -> list[dict]:
@@ -133,12 +133,12 @@ def _why(frames: PlanFrames) -> str:
 def people_table(explain: pd.DataFrame, names: pd.Series, top: int = 12) -> str:
     """The people the roster asks most of: overtime, nights and soft rules broken (names as shown elsewhere)."""
     e = explain.copy()
-    e.insert(0, "person", e["staff_id"].map(names).astype(object).fillna("(not rostered)"))
+    e.insert(0, "person", e["staff_id"].astype(str).map(names).astype(object).fillna("(not rostered)"))
     keys = [c for c in ("overtime_hours", "nights", "hours") if c in e.columns]
     e = e.sort_values(keys, ascending=False, kind="stable").head(top)
     cols = [c for c in ("person", "role", "home_district", "contract_hours", "shifts", "hours", "overtime_hours", "nights",
                         "weekend_shifts", "hours_away_from_home", "soft_rules_broken") if c in e.columns]
-    return table(e[cols].fillna(""), {"contract_hours": "g", "hours": "g", "overtime_hours": "g",
+    return table(e[cols], {"contract_hours": "g", "hours": "g", "overtime_hours": "g",
                                       "hours_away_from_home": "g"})
 
 

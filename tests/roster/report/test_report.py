@@ -149,8 +149,12 @@ def test_pseudonymised_report_carries_no_real_name_and_no_staff_id():
 def test_a_plan_already_pseudonymised_is_reported_as_such():
     files = synthetic_plan()
     files["roster.csv"]["name"] = files["roster.csv"]["staff_id"].map(lambda s: pseudonym(s, KEY))
-    text = build_report(PlanFrames.from_files(files))
+    files["explain.csv"] = pd.concat([files["explain.csv"], pd.DataFrame([{"staff_id": "X9", "role": "clinician",
+                                                                           "shifts": 0, "hours": 0.0}])])
+    files["penalties.csv"].loc[2, "where"] = "X9 2026-11-03; S2 2026-11-04"
+    text = build_report(PlanFrames.from_files(files)).replace(get_plotlyjs(), "")
     assert "Names are keyed pseudonyms." in text and "Alice Realname" not in text
+    assert "X9" not in text and "S2 " not in text and f"{pseudonym('S2', KEY)} 2026-11-04" in text
 
 
 def test_names_are_escaped():
