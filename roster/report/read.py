@@ -32,6 +32,7 @@ PLAN_FILES = {
                                    "hours_away_from_home"], []),
 }
 REQUIRED = ("roster.csv", "coverage.csv")
+OFFSET = r"(?:Z|[+-]\d\d:?\d\d)$"  # every time the plan writes carries its UTC offset
 SCENARIO_FILES = {
     "scenarios.csv": (["scenario", "total_cost", "share_within_target"],
                       ["total_cost", "regular_cost", "overtime_cost", "cost_per_call", "shortfall_hours",
@@ -58,8 +59,9 @@ def _checked(path: Path, required: list[str], numbers: list[str], times: list[st
         frame[col] = values
     for col in times:
         parsed = pd.to_datetime(frame[col], utc=True, errors="coerce", format="ISO8601")
-        if parsed.isna().any():
-            i = int(parsed.isna().to_numpy().nonzero()[0][0])
+        bad = parsed.isna() | ~frame[col].str.strip().str.contains(OFFSET)
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
             raise InputError(f"{path}, row {i + 2}: column {col} is '{frame[col].iloc[i]}', not an ISO 8601 time "
                              "with a UTC offset (e.g. 2026-11-02T07:00:00-05:00).")
     return frame.replace({"": None}) if len(frame) else frame

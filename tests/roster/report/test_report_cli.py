@@ -41,6 +41,8 @@ def test_report_writes_report_html_beside_the_plan(plan_dir):
     (lambda d: (d / "roster.csv").write_text("staff_id,role\nS1,clinician\n"), "roster.csv lacks the column(s)"),
     (lambda d: _edit(d / "coverage.csv", 2, "required", "two"), "coverage.csv, row 3: column required is 'two'"),
     (lambda d: _edit(d / "forecast.csv", 1, "hour_start", "Monday"), "forecast.csv, row 2: column hour_start is 'Monday'"),
+    (lambda d: _edit(d / "roster.csv", 4, "start", "2026-11-03T07:00:00"), "roster.csv, row 5: column start is "
+                                                                            "'2026-11-03T07:00:00', not an ISO 8601 time with a UTC offset"),
 ])
 def test_a_missing_or_broken_file_is_named_with_exit_2(plan_dir, breakage, needle):
     breakage(plan_dir)
