@@ -15,6 +15,12 @@ def check_currency(code: str) -> str:
     return code
 
 
+def prefix(currency: str = "USD") -> str:
+    """What stands before an amount in ``currency``: its symbol, or the code and a space (``CHF ``)."""
+    symbol = _SYMBOLS.get(currency)
+    return symbol if symbol else f"{currency} "
+
+
 def money(amount: float, currency: str = "USD", decimals: int = 2) -> str:
     """``amount`` with thousands separators in ``currency``: ``$1,234.50``, ``€1,234.50``, ``CHF 1,234.50``."""
     sign = "-" if amount < 0 else ""

@@ -24,6 +24,7 @@ def plan(
     pseudonymise: bool = typer.Option(False, "--pseudonymise", help="Replace names with stable keyed pseudonyms in roster.csv (needs the key named in the privacy section of roster.toml)."),
     shift_requirements: Optional[Path] = typer.Option(None, "--shift-requirements", help="Staff needed per shift (date,shift,district,role,required) instead of Erlang C from the forecast."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress messages."),
+    no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html (the plan as one HTML page)."),
 ) -> None:
     """Forecast, staff needs and an optimised roster for one week, written to OUT."""
 
@@ -48,7 +49,12 @@ def plan(
         except InfeasibleError as exc:
             write_set(out, {"diagnosis.txt": exc.diagnosis + "\n"})  # the last good roster's files stay
             raise
-        written = write_set(out, result.files(pseudonym_key=key), replaces=PLAN_OUTPUTS)  # no stale file of a plan
+        files = result.files(pseudonym_key=key)
+        if not no_report:
+            from roster.cli.report import plan_report
+
+            files.update(plan_report(files, cfg, key))
+        written = write_set(out, files, replaces=PLAN_OUTPUTS)  # no stale file of a plan
         s = result.summary
         short = s["shortfall_hours"]
         typer.echo(f"Roster for the week of {result.monday} ({s['hours_in_week']} hours, {cfg.timezone})")

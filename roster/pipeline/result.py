@@ -102,6 +102,11 @@ def summarise(problem: Problem, result: SolveResult | None, priced: pd.DataFrame
         "model_size": result.model_size if result else {},
         "forecast": meta,
         "planned_as_repeating_week": problem.wrap,
+        "cost_by_role": {r: cost_summary(priced[priced["role"] == r], problem.staff, cfg)
+                         for r in sorted(priced["role"].unique())} if not priced.empty else {},
+        "night_shifts": sorted(n for n, t in cfg.shifts.items() if t.night),
+        "service_target": None if cfg.service is None else {"target_minutes": cfg.service.target_minutes,
+                                                            "target_share": cfg.service.target_share},
     }
     return summary
 
