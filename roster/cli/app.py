@@ -16,7 +16,7 @@ import logging  # noqa: E402
 
 import typer  # noqa: E402
 
-from roster.cli import demand, export, plan, service  # noqa: E402
+from roster.cli import demand, export, plan, replan, service  # noqa: E402
 
 app = typer.Typer(
     add_completion=False,
@@ -33,7 +33,7 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debu
 
 
 for command in (plan.plan, plan.check, export.export, demand.erlang, demand.forecast, demand.requirements, service.simulate,
-                service.backtest):
+                service.backtest, replan.sick):
     app.command(command.__name__)(command)
 
 
