@@ -252,10 +252,11 @@ def pin_changes(problem, roster: pd.DataFrame, rules) -> pd.DataFrame:
 
     Columns ``staff_id, date, shift, district, change, reason`` where change is
     ``kept``; ``forced`` (it could not be kept: leave, a person or shift the plan no
-    longer has, or a hard rule it breaks even with the person's own changes undone —
-    the rule is named); ``moved`` (by choice: the person works another shift or
-    district that day instead) or ``dropped`` (by choice: not worked that day), with
-    what keeping it would have cost; or ``added``.
+    longer has, or a hard rule it breaks even with the person's new shifts undone —
+    the rule is named); ``moved`` (by choice: the person works a new shift, district
+    or day instead) or ``dropped`` (by choice: nothing in its place for the person),
+    with what keeping it (and undoing the person's new shifts) would have cost; or
+    ``added``.
     """
     cols = [*KEY, "change", "reason"]
     pins = normalise_pins(problem.pinned)
@@ -280,9 +281,10 @@ def pin_changes(problem, roster: pd.DataFrame, rules) -> pd.DataFrame:
             continue
         i = inst.loc[(k[1], k[2])]
         extra = pd.DataFrame([{"staff_id": k[0], "district": k[3], "date": k[1], "shift": k[2], "start": i["start"], "end": i["end"], "paid_hours": i["paid_hours"]}])
-        # Undo the person's own new shifts that day, then ask whether the published one still breaks a hard rule.
-        replaced = (r["staff_id"] == k[0]) & (r["date"] == k[1]) & [tuple(x) not in pinned for x in r[KEY].to_numpy()]
-        base_rows = r.loc[~replaced, base_cols].reset_index(drop=True)
+        # Undo the person's own new shifts, then ask whether the published one still breaks a hard rule.
+        new_shift = np.array([tuple(x) not in pinned for x in r[KEY].to_numpy()], dtype=bool)
+        replaced = (r["staff_id"] == k[0]).to_numpy(bool) & new_shift
+        base_rows = r.loc[~replaced, base_cols].reset_index(drop=True) if len(r) else r.reindex(columns=base_cols)
         broken = _trial_breaks(problem, base_rows, extra, k[0], hard_rules)
         if broken:
             rows.append([*k, "forced", "keeping it breaks " + ", ".join(broken)])
