@@ -62,6 +62,12 @@ def plan(
         if short["total"] > 0:
             worst = ", ".join(f"{d} {h:g}" for d, h in sorted(short["by_district"].items(), key=lambda kv: -kv[1]) if h > 0)
             typer.echo(f"  SHORTFALL:  {short['total']:g} staff-hours uncovered ({worst}); see coverage.csv")
+            for hint in s.get("sizing", []):
+                typer.echo(f"    sizing: {hint['text']}")
+            if result.shortfalls is not None:
+                from roster.evaluate.shortfall import shortfall_lines
+
+                typer.echo("\n".join(f"    {line}" for line in shortfall_lines(result.shortfalls)))
         else:
             typer.echo("  shortfall:  none — every required staff-hour is covered")
         if result.penalties is not None:

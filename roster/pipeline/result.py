@@ -30,6 +30,7 @@ class PlanResult:
     explain: pd.DataFrame | None = None
     penalties: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None
+    shortfalls: pd.DataFrame | None = None  # shortfalls.csv: uncovered hours with their reason
 
     def files(self, *, pseudonym_key: bytes | None = None) -> dict[str, object]:
         """Every output file's contents; with ``pseudonym_key``, names become keyed pseudonyms."""
@@ -58,7 +59,15 @@ class PlanResult:
             **({"explain.csv": self.explain} if self.explain is not None else {}),
             **({"penalties.csv": self.penalties} if self.penalties is not None else {}),
             **({"changes.csv": _dates_as_text(self.changes)} if self.changes is not None else {}),
+            **({"shortfalls.csv": _times_as_text(self.shortfalls)} if self.shortfalls is not None else {}),
         }
+
+
+def _times_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in ("start", "end"):
+        out[col] = iso(out[col]) if len(out) else out[col].astype(str)
+    return out
 
 
 def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
