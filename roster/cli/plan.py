@@ -62,7 +62,7 @@ def plan(
         if short["total"] > 0:
             worst = ", ".join(f"{d} {h:g}" for d, h in sorted(short["by_district"].items(), key=lambda kv: -kv[1]) if h > 0)
             typer.echo(f"  SHORTFALL:  {short['total']:g} staff-hours uncovered ({worst}); see coverage.csv")
-            for hint in s.get("sizing", []):
+            for hint in sorted(s.get("sizing", []), key=lambda x: -x["uncovered_hours"])[:4]:
                 typer.echo(f"    sizing: {hint['text']}")
             if result.shortfalls is not None:
                 from roster.evaluate.shortfall import shortfall_lines
