@@ -113,7 +113,7 @@ class CitywideSupervisor(Rule):
             cov = covered_hours(on["start"], on["end"], problem.hours, wrap=False)
             np.subtract.at(per_hour, cov["hour"].to_numpy(), 1.0)
         return [CoverNeed(self.name, "supervisor cover", np.maximum(per_hour, 0.0), tuple(sup["staff_id"]),
-                          f"supervision.min_supervisors_citywide = {need}")]
+                          f"supervision.min_supervisors_citywide = {need} on duty every hour")]
 
     def apply(self, m: ModelContext) -> None:
         need = m.config.supervision.min_supervisors_citywide if m.config.supervision else 0

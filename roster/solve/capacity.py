@@ -162,7 +162,7 @@ def check_need(problem: Problem, need: CoverNeed, caps: dict[str, PersonCap], ca
     typical = max((c.hours for c in people), default=0.0)
     text = (
         f"{need.rule} needs {needed:g} hours of {need.what}{where} in the {problem.days}-day horizon "
-        f"({need.setting} on duty every hour), but the {len(people)} people who can give it"
+        f"({need.setting}), but the {len(people)} people who can give it"
         + (f" ({_who([c.staff_id for c in people])})" if people else "")
         + f" can work at most {available:g} hours ({_supply_words(people)}"
         + (f"; limited by {_limit_words(problem, limits)}" if limits else "")
@@ -179,6 +179,21 @@ def check_need(problem: Problem, need: CoverNeed, caps: dict[str, PersonCap], ca
         text += " It would take " + " or ".join(fixes) + ", or a lower need."
     ordered = [need.rule] + sorted(limits)
     return CapacityFinding(need, ordered, needed, available, text)
+
+
+def need_words(problem: Problem, rules: list[Rule], cand: pd.DataFrame, rule_name: str) -> str:
+    """For a rule in a conflict: the hours of cover it needs against the most its people can give."""
+    needs = [n for rule in rules if rule.name == rule_name and rule.hard for n in rule.cover_needs(problem)]
+    if not needs:
+        return ""
+    caps = person_caps(problem, rules, cand)
+    parts = []
+    for n in needs:
+        people = [caps[s] for s in n.staff if s in caps]
+        where = f" in {n.district}" if n.district else ""
+        parts.append(f"It needs {float(n.per_hour.sum()):g} hours of {n.what}{where}; its {len(people)} people can work at most "
+                     f"{sum(c.hours for c in people):g} hours in all, but not at every hour it needs them")
+    return " " + "; ".join(parts) + "."
 
 
 def capacity_conflicts(problem: Problem, rules: list[Rule], cand: pd.DataFrame) -> list[CapacityFinding]:

@@ -17,7 +17,7 @@ import pandas as pd
 from constraints import default_rules
 from constraints.base import ModelContext, fmt_time, hour_ranges
 from constraints.problem import Problem
-from roster.solve.capacity import capacity_conflicts
+from roster.solve.capacity import capacity_conflicts, need_words
 from roster.solve.conflicts import minimal_conflict
 from roster.solve.highs import solve_model
 from roster.solve.model import build
@@ -59,13 +59,13 @@ def _capacity_text(problem: Problem, rules, findings) -> str:
     return "\n".join(lines)
 
 
-def _places_line(problem: Problem, rules, rule: str, grp: pd.DataFrame) -> str:
+def _places_line(problem: Problem, rules, rule: str, grp: pd.DataFrame, numbers: str = "") -> str:
     places = grp["where"].tolist()
     shown_places = _collapse(problem, places)
     shown = "; ".join(shown_places[:6]) + (f"; and {len(shown_places) - 6} more" if len(shown_places) > 6 else "")
     return (
         f"- {rule} cannot be met at {len(places)} place(s) (short by {grp['amount'].sum():g} in total): {shown}."
-        f"{_rule_context(rules, problem, rule, places)}"
+        f"{numbers}{_rule_context(rules, problem, rule, places)}"
     )
 
 
@@ -111,7 +111,7 @@ def diagnose(problem: Problem, rules=None, *, time_limit: float = 60) -> str:
     for rule in named:
         grp = frame[frame["rule"] == rule]
         if len(grp):
-            lines.append(_places_line(problem, rules, rule, grp))
+            lines.append(_places_line(problem, rules, rule, grp, need_words(problem, rules, m.assign, rule)))
         else:
-            lines.append(f"- {rule} is part of the conflict.{_rule_context(rules, problem, rule, [])}")
+            lines.append(f"- {rule} is part of the conflict.{need_words(problem, rules, m.assign, rule)}{_rule_context(rules, problem, rule, [])}")
     return "\n".join(lines)

@@ -22,6 +22,10 @@ def test_sick_call_end_to_end(tmp_path):
     res = runner.invoke(app, ["plan", "--config", str(cfg), "--out", str(published), "--quiet", "--week", "2026-11-02"])
     assert res.exit_code == 0, res.output
     roster = pd.read_csv(published / "roster.csv")
+    # Nights have no shift in this city: each uncovered place has its reason, and the summary a sizing hint.
+    why = pd.read_csv(published / "shortfalls.csv")
+    assert {"no_shift"} <= set(why["reason"]) and why["detail"].str.len().min() > 20
+    assert "sizing:" in res.output and "why uncovered:" in res.output
     wed = roster[roster["date"] == "2026-11-04"]
     sick_id = wed["staff_id"].iloc[0]
     before_inputs, before_published = digest(city), digest(published)

@@ -77,3 +77,25 @@ def test_hard_pins_against_rest_name_only_the_two_rules():
         "smallest set of rules that conflict: min_rest, pinned_shifts" in first, text
     for innocent in ("max_hours_per_week", "one_shift_per_day", "min_days_off", "max_consecutive_days"):
         assert innocent not in text
+
+
+def test_hard_language_cover_is_weighed_against_its_speakers_hours():
+    c = cfg_with({"language_cover": [{"language": "es", "min": 1, "districts": ["North"], "hard": True}]})
+    staff = [person("C1", "clinician", "North", cfg=c), person("C2", "clinician", "North", cfg=c)]
+    staff[0]["languages"] = ["en", "es"]
+    p = make_problem(c, staff, requirements(c, []))
+    text = diagnose(p, time_limit=20)
+    assert "language_cover and max_hours_per_week" in text
+    assert "168 hours of es-speaking cover in North" in text and "(C1) can work at most 48 hours" in text
+
+
+def test_a_conflict_set_with_a_cover_rule_says_its_hours():
+    """Enough supervisor hours in all (3 × 48 h ≥ 168 h), but not at every hour: the filter finds the set."""
+    cfg, p = fifteen_staff_city()
+    p.staff.loc[p.staff["staff_id"] == "T04", "supervisor"] = True
+    p.staff.loc[p.staff["staff_id"].isin(["T01", "T02", "T03"]), "works_nights"] = False
+    rules = default_rules(cfg)
+    assert solve(p, rules, time_limit=20).status == "infeasible"
+    text = diagnose(p, rules, time_limit=30)
+    assert "smallest set of rules that conflict" in text or "conflict on capacity" in text
+    assert "citywide_supervisor" in text and "hours of supervisor cover" in text
