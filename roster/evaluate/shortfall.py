@@ -56,9 +56,15 @@ class _People:
         rest = self.cfg.labour.min_rest_hours
         pairs = forbidden_followers(problem.instances, rest) if rest is not None else pd.DataFrame(columns=["first", "then"])
         self.clash = set(zip(pairs["first"], pairs["then"])) | set(zip(pairs["then"], pairs["first"]))
+        self._busy: dict[tuple[str, int], str | None] = {}
 
     def busy(self, sid: str, i: int) -> str | None:
         """The hard rule one more shift ``i`` would break for ``sid``, or None when they are free."""
+        if (sid, i) not in self._busy:
+            self._busy[(sid, i)] = self._first_broken(sid, i)
+        return self._busy[(sid, i)]
+
+    def _first_broken(self, sid: str, i: int) -> str | None:
         lab, inst = self.cfg.labour, self.problem.instances
         mine = self.shifts.get(sid)
         if mine is None or mine.empty:

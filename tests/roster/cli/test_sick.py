@@ -65,3 +65,12 @@ def test_sick_call_with_an_unknown_person_is_refused_and_records_nothing(tmp_pat
     assert not (city / "sick.csv").exists()
     res = runner.invoke(app, ["sick", "C1", "--from", "2026-11-05", "--to", "2026-11-04", "--pin", str(pin), "--config", str(cfg)])
     assert res.exit_code == 2 and "--to 2026-11-04 is not after --from" in res.output
+
+
+def test_plan_sick_options_need_each_other(tmp_path):
+    cfg = write_small_city(tmp_path / "city")
+    res = runner.invoke(app, ["plan", "--config", str(cfg), "--from", "2026-11-04", "--quiet"])
+    assert res.exit_code == 2 and "--from/--to need --sick" in res.output
+    res = runner.invoke(app, ["plan", "--config", str(cfg), "--sick", "C1", "--from", "2026-11-04", "--quiet"])
+    assert res.exit_code == 2 and "--sick needs --pin" in res.output
+    assert not (tmp_path / "city" / "sick.csv").exists()
