@@ -5,7 +5,8 @@ For every district, hour and seat the roster leaves short (coverage.csv), one of
 * ``no_shift`` — no shift template covers that hour;
 * ``no_one_free`` — no eligible person is free: nobody of the role may work there then
   (district, leave, nights), or all who may are at their weekly hours, resting, already
-  on a shift that day or out of working days;
+  on a shift that day, out of working days, or (non-clinical staff) would have too few
+  clinicians on duty with them (supervision ratio);
 * ``too_costly`` — a free person could cover it, but the cheapest such shift (pay as the
   wage rule prices it, overtime included) costs more than the shortfall price of the
   uncovered hours it would fill;
@@ -23,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from constraints.base import fmt_time
+from constraints.base import RosterContext, fmt_time
 from constraints.cost import differential_pay, has_differentials
 from constraints.labour import forbidden_followers
 from constraints.problem import Problem, covered_hours
@@ -35,6 +36,7 @@ BUSY_WORDS = {
     "min_rest": "would rest too little",
     "max_hours_per_week": "are at their weekly hours",
     "min_days_off": "have no day off left to give",
+    "supervision_ratio": "would have too few clinicians on duty with them",
 }
 
 
@@ -56,13 +58,27 @@ class _People:
         rest = self.cfg.labour.min_rest_hours
         pairs = forbidden_followers(problem.instances, rest) if rest is not None else pd.DataFrame(columns=["first", "then"])
         self.clash = set(zip(pairs["first"], pairs["then"])) | set(zip(pairs["then"], pairs["first"]))
-        self._busy: dict[tuple[str, int], str | None] = {}
+        self._busy: dict[tuple[str, int, str], str | None] = {}
+        self.headroom: dict[tuple[str, int], float] = {}  # (district, hour) -> non-clinical staff the ratio still allows
+        if self.cfg.supervision is not None and len(roster):
+            duty = RosterContext(problem, roster).on_duty
+            g = duty.groupby(["district", "hour"])["clinical"].agg(["sum", "size"])
+            ratio = self.cfg.supervision.max_non_clinical_per_clinician
+            self.headroom = {k: ratio * c - (n - c) for k, c, n in zip(g.index, g["sum"], g["size"])}
 
-    def busy(self, sid: str, i: int) -> str | None:
-        """The hard rule one more shift ``i`` would break for ``sid``, or None when they are free."""
-        if (sid, i) not in self._busy:
-            self._busy[(sid, i)] = self._first_broken(sid, i)
-        return self._busy[(sid, i)]
+    def busy(self, sid: str, i: int, district: str) -> str | None:
+        """The hard rule one more shift ``i`` in ``district`` would break for ``sid``, or None when they are free."""
+        key = (sid, i, district)
+        if key not in self._busy:
+            self._busy[key] = self._first_broken(sid, i) or self._unsupervised(sid, i, district)
+        return self._busy[key]
+
+    def _unsupervised(self, sid: str, i: int, district: str) -> str | None:
+        if self.cfg.supervision is None or bool(self.staff.at[sid, "clinical"]):
+            return None
+        if any(self.headroom.get((district, h), 0.0) < 1 - 1e-9 for h in self.inst_cover.get(i, ())):
+            return "supervision_ratio"
+        return None
 
     def _first_broken(self, sid: str, i: int) -> str | None:
         lab, inst = self.cfg.labour, self.problem.instances
@@ -118,7 +134,7 @@ def _reason(problem, people: _People, cov_rows: pd.DataFrame, short: dict, key: 
     busy = {}
     free = []
     for sid, i in options[["staff_id", "inst"]].drop_duplicates().itertuples(index=False):
-        why = people.busy(sid, int(i))
+        why = people.busy(sid, int(i), district)
         if why is None:
             free.append((sid, int(i)))
         else:
@@ -183,7 +199,11 @@ def _runs(problem: Problem, found: list) -> pd.DataFrame:
 def shortfall_report(problem: Problem, roster: pd.DataFrame, coverage: pd.DataFrame, cand: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """(shortfalls.csv, the summary.json keys ``shortfall_reasons`` and ``sizing``)."""
     table = shortfall_table(problem, roster, coverage, cand)
-    return table, {"shortfall_reasons": reason_totals(table), "sizing": sizing_hints(problem, coverage)}
+    top = table.sort_values("uncovered_staff_hours", ascending=False, kind="stable").head(10)
+    places = [{"district": r.district, "role": r.role, "start": r.start.isoformat(), "end": r.end.isoformat(),
+               "uncovered_staff_hours": float(r.uncovered_staff_hours), "reason": r.reason, "detail": r.detail}
+              for r in top.itertuples()]
+    return table, {"shortfall_reasons": reason_totals(table), "shortfall_places": places, "sizing": sizing_hints(problem, coverage)}
 
 
 def reason_totals(table: pd.DataFrame) -> dict[str, float]:

@@ -75,3 +75,14 @@ def test_sizing_hint_counts_people_of_the_role_and_the_hours_they_cover():
     assert h["text"] == "about 2 more clinicians in North (40 h a week each) would cover 56 of the 56 uncovered staff-hours"
     table, more = shortfall_report(p, r, cov, candidates(p, __import__("constraints").default_rules(c)))
     assert more["sizing"] == hints and more["shortfall_reasons"]["no_one_free"] == 56
+    assert more["shortfall_places"][0]["reason"] == "no_one_free" and len(more["shortfall_places"]) == min(10, len(table))
+
+
+def test_a_peer_supporter_without_a_clinician_on_duty_is_not_free():
+    c = cfg_with()
+    staff = [person("P1", "peer_supporter", "North", cfg=c), person("C1", "clinician", "South", cfg=c)]
+    p = make_problem(c, staff, requirements(c, [("North", "peer_supporter", [0], 7, 15), ("South", "clinician", [0], 7, 15)]))
+    t, _ = _reasons(p)
+    north = t[t["district"] == "North"]
+    assert list(north["reason"]) == ["no_one_free"]
+    assert "too few clinicians on duty with them (supervision_ratio)" in north["detail"].iloc[0]
