@@ -86,7 +86,11 @@ def record_sick(cfg, call: SickCall) -> Path:
     old = pd.read_csv(path, dtype=str, keep_default_na=False) if path.is_file() else pd.DataFrame(columns=COLUMNS)
     row = pd.DataFrame([{"staff_id": call.staff_id, "start": call.start_text, "end": call.end_text}])
     if not ((old["staff_id"] == call.staff_id) & (old["start"] == call.start_text) & (old["end"] == call.end_text)).any():
-        write_text(path, csv_text(pd.concat([old[COLUMNS], row], ignore_index=True)))
+        try:
+            write_text(path, csv_text(pd.concat([old[COLUMNS], row], ignore_index=True)))
+        except OSError as exc:
+            raise InputError(f"{path}: the sick call could not be recorded ({exc.strerror}); the new roster is written, "
+                             "but add the leave to this file by hand or make its folder writable.") from None
     return path
 
 
