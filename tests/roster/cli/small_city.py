@@ -71,13 +71,29 @@ STAFF = [
 PLAN_WEEK = dt.date(2026, 11, 2)
 
 
-def write_small_city(folder: Path) -> Path:
+NIGHT = """
+[shifts.night]
+start = "23:00"
+hours = 8
+night = true
+[shifts.long_night]
+start = "19:00"
+hours = 12
+night = true
+"""
+
+
+def write_small_city(folder: Path, *, staff=STAFF, supervisors: tuple = (), min_supervisors: int = 0) -> Path:
+    """The city in ``folder``; with ``min_supervisors`` night shifts too (8 and 12 hours), and ``supervisors`` flagged."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "roster.toml").write_text(TOML)
-    pd.DataFrame([{"staff_id": s, "name": f"Person {s}", "role": r, "supervisor": "false", "contract_hours": 40,
-                   "hourly_rate": "", "home_district": h, "float_districts": f, "languages": "en", "works_nights": "true"}
-                  for s, r, h, f in STAFF]).to_csv(folder / "staff.csv", index=False)
-    (folder / "time_off.csv").write_text("staff_id,start,end\nC6,2026-10-01,2026-10-02\n")
+    toml = TOML.replace("min_supervisors_citywide = 0", f"min_supervisors_citywide = {min_supervisors}")
+    (folder / "roster.toml").write_text(toml + (NIGHT if min_supervisors else ""))
+    pd.DataFrame([{"staff_id": s, "name": f"Person {s}", "role": r, "supervisor": "true" if s in supervisors else "false",
+                   "contract_hours": 40, "hourly_rate": "", "home_district": h, "float_districts": f, "languages": "en",
+                   "works_nights": "true"}
+                  for s, r, h, f in staff]).to_csv(folder / "staff.csv", index=False)
+    leave = "C6,2026-10-01,2026-10-02\n" if any(s[0] == "C6" for s in staff) else ""
+    (folder / "time_off.csv").write_text("staff_id,start,end\n" + leave)
     rng = np.random.default_rng(3)
     hours = pd.date_range("2026-10-05", "2026-11-02", freq="h", tz="America/New_York", inclusive="left")
     rows = []
