@@ -75,8 +75,9 @@ def diagnose(problem: Problem, rules=None, *, time_limit: float = 60) -> str:
     First the capacity check (hours each hard cover rule needs against the hours the
     eligible staff can give; no solve).  Otherwise the elastic model is solved for the
     places where rules must bend, and a deletion filter over rule groups narrows the
-    rules to a smallest conflicting set.  Always names at least one rule: if even the
-    relaxed model cannot be solved in time, the hard rules in the model are listed.
+    rules to a smallest conflicting set (the elastic solve may take ``time_limit`` seconds,
+    the filter half as long again).  Always names at least one rule: if even the relaxed
+    model cannot be solved in time, the hard rules in the model are listed.
     """
     rules = default_rules(problem.config) if rules is None else rules
     m: ModelContext = build(problem, rules, elastic=True)
@@ -84,7 +85,7 @@ def diagnose(problem: Problem, rules=None, *, time_limit: float = 60) -> str:
     if findings:
         return _capacity_text(problem, rules, findings)
     constant_failures = [s for s in m.slacks if s.var is None]
-    status, _, _, _ = solve_model(m, time_limit=time_limit / 2)
+    status, _, _, _ = solve_model(m, time_limit=time_limit)
     bent = []
     if status in ("optimal", "feasible"):
         bent = [(s.rule, s.where, s.var.varValue or 0.0) for s in m.slacks if s.var is not None and (s.var.varValue or 0) > 1e-6]
