@@ -48,7 +48,7 @@ def _week_bound(days: pd.DataFrame, n_days: int, off: int | None, run: int | Non
     best = days.sort_values(ascending=False).to_numpy(float)
     max_days = len(best)
     if len(best) < n_days:
-        limits.add("approved_leave")
+        limits.add("days_unavailable")
     if off and n_days == 7 and 7 - off < max_days:
         max_days, limits = 7 - off, limits | {"min_days_off"}
     if run is not None and run < n_days:
@@ -117,7 +117,7 @@ def _limit_words(problem: Problem, limits: set[str]) -> str:
         "min_days_off": f"labour.min_days_off_per_week = {lab.min_days_off_per_week}",
         "max_consecutive_days": f"labour.max_consecutive_days = {lab.max_consecutive_days}",
         "one_shift_per_day": "one shift a day",
-        "approved_leave": "approved leave",
+        "days_unavailable": "days with no shift they may take (leave, nights, frozen days)",
     }
     return ", ".join(words.get(x, x) for x in sorted(limits))
 
@@ -133,6 +133,23 @@ def _hours_covered(problem: Problem, cand: pd.DataFrame, need: CoverNeed) -> np.
     cov["inst"] = inst.index.to_numpy()[cov["inst"].to_numpy()]
     j = pairs.merge(cov, on="inst")[["staff_id", "hour"]].drop_duplicates()
     return np.bincount(j["hour"].to_numpy(dtype=np.int64), minlength=len(problem.hours)).astype(float)
+
+
+def _blockers(problem: Problem, need: CoverNeed, hours: np.ndarray) -> list[str]:
+    """The availability rules that keep the need's people off duty at ``hours``: leave, nights, frozen pins."""
+    staff = problem.staff[problem.staff["staff_id"].isin(need.staff)]
+    out = []
+    lo, hi = problem.hours[hours.min()], problem.hours[hours.max()] + pd.Timedelta(hours=1)
+    leave = problem.leave
+    if not leave.empty and ((leave["staff_id"].isin(need.staff)) & (leave["start"] < hi) & (leave["end"] > lo)).any():
+        out.append("approved_leave")
+    if not staff["works_nights"].astype(bool).all():
+        out.append("night_work")
+    if problem.pinned is not None:
+        out.append("pinned_shifts")
+    if need.district is not None:
+        out.append("district_eligibility")
+    return out
 
 
 def check_need(problem: Problem, need: CoverNeed, caps: dict[str, PersonCap], cand: pd.DataFrame) -> CapacityFinding | None:
@@ -154,7 +171,7 @@ def check_need(problem: Problem, need: CoverNeed, caps: dict[str, PersonCap], ca
             f"{who} ({gap:g} staff-hour(s) short)"
             + (": their leave, night work or districts leave no shift that covers those hours." if people else ".")
         )
-        return CapacityFinding(need, [need.rule, "approved_leave", "night_work"], needed, float(free.sum()), text)
+        return CapacityFinding(need, [need.rule, *_blockers(problem, need, short_hours)], needed, float(free.sum()), text)
     if needed <= available + 1e-9:
         return None
     limits = set().union(*(c.limits for c in people)) if people else set()

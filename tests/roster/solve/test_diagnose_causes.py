@@ -99,3 +99,12 @@ def test_a_conflict_set_with_a_cover_rule_says_its_hours():
     text = diagnose(p, rules, time_limit=30)
     assert "smallest set of rules that conflict" in text or "conflict on capacity" in text
     assert "citywide_supervisor" in text and "hours of supervisor cover" in text
+
+
+def test_supervisors_who_do_not_work_nights_leave_the_night_hours_short():
+    cfg, p = fifteen_staff_city()
+    p.staff.loc[p.staff["supervisor"], "works_nights"] = False
+    rules = default_rules(cfg)
+    found = capacity_conflicts(p, rules, candidates(p, rules))
+    assert len(found) == 1 and found[0].rules == ["citywide_supervisor", "night_work"]
+    assert "Mon 2026-11-02 00:00–07:00" in found[0].text and "fewer of the 3 people who can give it" in found[0].text
