@@ -86,6 +86,24 @@ class HoursBand:
 RUN_LIMIT_KINDS = ("max_run", "min_run", "min_off", "max_weekends")
 
 
+@dataclass(frozen=True)
+class CoverNeed:
+    """Hours of cover a hard rule demands and who may give them, for the capacity check of a diagnosis.
+
+    ``per_hour``: people needed on duty at each hour of the horizon (after what last week's
+    roster already covers); ``staff``: the people who count towards it; ``district``: where
+    (None = anywhere); ``setting``: the roster.toml key that sets the need, e.g.
+    ``supervision.min_supervisors_citywide = 1``.
+    """
+
+    rule: str
+    what: str
+    per_hour: np.ndarray
+    staff: tuple[str, ...]
+    setting: str
+    district: str | None = None
+
+
 class Rule:
     """One named rule.  Subclasses set ``name``, ``hard`` and ``description`` and implement
     :meth:`apply` and :meth:`check`; every other hook below is optional, with a default
@@ -160,6 +178,11 @@ class Rule:
         """One sentence for the diagnosis of an infeasible plan when this rule had to bend:
         why it binds and what the user can change."""
         return None
+
+    def cover_needs(self, problem: Problem) -> list[CoverNeed]:
+        """The hours of cover this hard rule demands (e.g. a supervisor on duty every hour), so a
+        diagnosis can weigh them against the hours the eligible staff can give before any solve."""
+        return []
 
 
 def unknown_names(key: str, names, known, what: str) -> list[str]:

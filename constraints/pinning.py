@@ -2,16 +2,18 @@
 
 ``roster plan --pin PUBLISHED.csv`` passes the published shifts as
 ``Problem.pinned``; this rule then keeps them and re-optimises the rest.  The
-usual case is a sick call on Wednesday: the lead adds the person's leave to
-time_off.csv, pins the published week and plans again.
+usual case is a sick call on Wednesday: ``roster sick`` records the leave and
+plans again with the published week pinned.
 
 * A published shift that can no longer be worked (it now falls in approved
-  leave, the person left, the district or night rules forbid it) is *released*
-  before solving, with the reason.
+  leave, the person left, the district or night rules forbid it) is *forced*
+  off before solving, with the reason, and costs nothing.
 * Every other published shift is kept unless dropping it is worth
   ``remove_weight`` (soft, the default; moving a shift = dropping it + adding
-  another) or it is fixed outright (``hard = true``).  A kept-or-dropped
-  shift that would break a hard rule is reported as released too.
+  another) or it is fixed outright (``hard = true``).  After the solve each
+  missing one is *forced* (keeping it breaks a hard rule, named) or *moved* /
+  *dropped* by choice (with what keeping it would have cost); these are the
+  "published shifts not kept" that penalties.csv charges.
 * Every shift that was not published costs ``add_weight``, so the plan fills
   the gap with as few new shifts as it can.
 * ``freeze_before = "2026-11-04"`` (or ``--freeze-before``): days before that
@@ -37,6 +39,8 @@ from pydantic import Field
 
 from constraints.availability import allowed_districts, overlaps_leave
 from constraints.base import ModelContext, RosterContext, Rule, Violation
+from constraints.cost import differential_pay, has_differentials
+from constraints.coverage import Coverage
 from constraints.registry import RuleParams, register
 
 KEY = ["staff_id", "date", "shift", "district"]
@@ -154,7 +158,7 @@ class PinnedShifts(Rule):
             else:
                 remove_terms.append(p.remove_weight * (1 - expr))
         if remove_terms:
-            m.add_penalty(self.name, "published shifts dropped or moved", pulp.lpSum(remove_terms))
+            m.add_penalty(self.name, "published shifts not kept", pulp.lpSum(remove_terms))
         if added and p.add_weight > 0:
             m.add_penalty(self.name, "shifts added to the published roster", [(x, p.add_weight) for x in added])
 
@@ -189,25 +193,83 @@ class PinnedShifts(Rule):
         return out
 
 
+CHANGES = ("kept", "forced", "moved", "dropped", "added")
+
+
+def _trial_breaks(problem, base_rows: pd.DataFrame, extra: pd.DataFrame, sid: str, hard_rules) -> list[str]:
+    """Hard rules that ``base_rows`` + ``extra`` break for ``sid`` (or city-wide) and ``base_rows`` alone does not."""
+    before = {(v.rule, v.message) for rule in hard_rules for v in rule.check(RosterContext(problem, base_rows))}
+    trial = pd.concat([base_rows, extra], ignore_index=True)
+    return sorted({v.rule for rule in hard_rules for v in rule.check(RosterContext(problem, trial))
+                   if (v.rule, v.message) not in before and v.staff_id in (sid, None)})
+
+
+def _pay(problem, rows: pd.DataFrame) -> float:
+    """Pay of roster rows as the wage rule prices them: overtime above weekly contract hours, in time order, plus differentials."""
+    cfg = problem.config
+    staff = problem.staff.set_index("staff_id")
+    total = 0.0
+    if rows.empty:
+        return total
+    r = rows.assign(_week=[(_as_date(d) - problem.monday).days // 7 for d in rows["date"]]).sort_values("start", kind="stable")
+    for (sid, _w), grp in r.groupby(["staff_id", "_week"]):
+        rate, used = float(staff.at[sid, "hourly_rate"]), 0.0
+        contract, mult = float(staff.at[sid, "contract_hours"]), cfg.roles[staff.at[sid, "role"]].overtime_multiplier
+        for st, en, h in zip(grp["start"], grp["end"], grp["paid_hours"].astype(float)):
+            regular = max(0.0, min(h, contract - used))
+            used += h
+            total += rate * regular + rate * mult * (h - regular)
+            if has_differentials(cfg):
+                total += differential_pay(st, en, cfg.pay, cfg.timezone)
+    return total
+
+
+def _keeping_cost(problem, roster: pd.DataFrame, alternative: pd.DataFrame) -> tuple[float, float]:
+    """(pay, uncovered staff-hours) the alternative roster has beyond ``roster``."""
+    def totals(r):
+        return _pay(problem, r), float(Coverage.table(RosterContext(problem, r))["shortfall"].sum())
+
+    pay_r, short_r = totals(roster)
+    pay_a, short_a = totals(alternative)
+    return pay_a - pay_r, short_a - short_r
+
+
+def _choice_reason(problem, kind: str, extra_pay: float, extra_short: float, weight: float) -> str:
+    price = problem.config.objective.shortfall_penalty_per_hour
+    saved = extra_pay + extra_short * price
+    parts = []
+    if abs(extra_short) > 1e-9:
+        parts.append(f"{extra_short:+g} uncovered staff-hours (${extra_short * price:+,.0f} at the shortfall price)")
+    if abs(extra_pay) > 0.005:
+        parts.append(f"${extra_pay:+,.2f} pay")
+    what = "; ".join(parts) or "no difference in pay or cover"
+    return (f"{kind} by choice: keeping it would have meant {what}, about ${saved:,.0f} in all; "
+            f"the change is charged {weight:,.0f} as a published shift not kept")
+
+
 def pin_changes(problem, roster: pd.DataFrame, rules) -> pd.DataFrame:
     """Compare the final roster with the published one, from the rows alone.
 
     Columns ``staff_id, date, shift, district, change, reason`` where change is
-    ``kept``, ``released`` (could not be kept: leave or a hard rule),
-    ``removed`` (dropped or moved by the optimiser) or ``added``.
+    ``kept``; ``forced`` (it could not be kept: leave, a person or shift the plan no
+    longer has, or a hard rule it breaks even with the person's new shifts undone —
+    the rule is named); ``moved`` (by choice: the person works a new shift, district
+    or day instead) or ``dropped`` (by choice: nothing in its place for the person),
+    with what keeping it (and undoing the person's new shifts) would have cost; or
+    ``added``.
     """
     cols = [*KEY, "change", "reason"]
     pins = normalise_pins(problem.pinned)
     if problem.pinned is None:
         return pd.DataFrame(columns=cols)
+    base_cols = ["staff_id", "district", "date", "shift", "start", "end", "paid_hours"]
     r = roster.copy()
     r["date"] = [_as_date(d) for d in r["date"]]
     have = set(map(tuple, r[KEY].to_numpy())) if not r.empty else set()
     pinned = set(map(tuple, pins[KEY].to_numpy()))
     pre = {tuple(x[:4]): x[4] for x in release_reasons(problem)[[*KEY, "reason"]].to_numpy()}
     hard_rules = [rule for rule in rules if rule.hard and rule.name != PinnedShifts.name]
-    base_ctx = RosterContext(problem, roster)
-    base = {(v.rule, v.message) for rule in hard_rules for v in rule.check(base_ctx)}
+    weight = next((rule.params.remove_weight for rule in rules if isinstance(rule, PinnedShifts)), PinnedShifts.Params().remove_weight)
     inst = problem.instances.reset_index().set_index(["date", "shift"])
     rows = []
     for k in sorted(pinned, key=lambda t: (t[1], t[0], t[2])):
@@ -215,34 +277,44 @@ def pin_changes(problem, roster: pd.DataFrame, rules) -> pd.DataFrame:
             rows.append([*k, "kept", ""])
             continue
         if k in pre:
-            rows.append([*k, "released", pre[k]])
+            rows.append([*k, "forced", pre[k]])
             continue
-        # Would keeping it have broken a hard rule?
         i = inst.loc[(k[1], k[2])]
         extra = pd.DataFrame([{"staff_id": k[0], "district": k[3], "date": k[1], "shift": k[2], "start": i["start"], "end": i["end"], "paid_hours": i["paid_hours"]}])
-        trial = pd.concat([roster[["staff_id", "district", "date", "shift", "start", "end", "paid_hours"]], extra], ignore_index=True)
-        ctx = RosterContext(problem, trial)
-        broken = sorted({v.rule for rule in hard_rules for v in rule.check(ctx) if (v.rule, v.message) not in base and v.staff_id in (k[0], None)})
+        # Undo the person's own new shifts, then ask whether the published one still breaks a hard rule.
+        new_shift = np.array([tuple(x) not in pinned for x in r[KEY].to_numpy()], dtype=bool)
+        replaced = (r["staff_id"] == k[0]).to_numpy(bool) & new_shift
+        base_rows = r.loc[~replaced, base_cols].reset_index(drop=True) if len(r) else r.reindex(columns=base_cols)
+        broken = _trial_breaks(problem, base_rows, extra, k[0], hard_rules)
         if broken:
-            rows.append([*k, "released", "keeping it breaks " + ", ".join(broken)])
-        else:
-            moved = any(h[0] == k[0] and h[1] == k[1] for h in have)
-            rows.append([*k, "removed", "moved to another shift or district" if moved else "dropped by the optimiser"])
+            rows.append([*k, "forced", "keeping it breaks " + ", ".join(broken)])
+            continue
+        alternative = pd.concat([base_rows, extra], ignore_index=True)
+        extra_pay, extra_short = _keeping_cost(problem, r[base_cols].reset_index(drop=True), alternative)
+        kind = "moved" if replaced.any() else "dropped"
+        rows.append([*k, kind, _choice_reason(problem, kind, extra_pay, extra_short, weight)])
     for k in sorted(have - pinned, key=lambda t: (t[1], t[0], t[2])):
         rows.append([*k, "added", ""])
     return pd.DataFrame(rows, columns=cols)
 
 
 def pin_summary(changes: pd.DataFrame) -> dict:
+    """``summary.json`` → ``pins``: counts and rows, in the words of ``changes.csv``.
+
+    ``not_kept`` is every published shift missing from the roster; ``charged`` those the
+    objective charged (the line "published shifts not kept" of penalties.csv): all but
+    the ones forced off before solving (leave, unknown person or shift)."""
     if changes.empty:
-        return {"published": 0, "kept": 0, "released": [], "removed": [], "added": 0}
+        return {"published": 0, "kept": 0, "forced": [], "moved": [], "dropped": [], "added": 0, "not_kept": 0}
     def rows(kind):
         sub = changes[changes["change"] == kind]
         return [{"staff_id": r.staff_id, "date": str(r.date), "shift": r.shift, "district": r.district, "reason": r.reason} for r in sub.itertuples()]
     return {
-        "published": int(changes["change"].isin(["kept", "released", "removed"]).sum()),
+        "published": int(changes["change"].isin(["kept", "forced", "moved", "dropped"]).sum()),
         "kept": int((changes["change"] == "kept").sum()),
-        "released": rows("released"),
-        "removed": rows("removed"),
+        "forced": rows("forced"),
+        "moved": rows("moved"),
+        "dropped": rows("dropped"),
         "added": int((changes["change"] == "added").sum()),
+        "not_kept": int(changes["change"].isin(["forced", "moved", "dropped"]).sum()),
     }

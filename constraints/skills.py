@@ -40,7 +40,8 @@ import pandas as pd
 import pulp
 from pydantic import Field, field_validator
 
-from constraints.base import ModelContext, RosterContext, Rule, Violation, fmt_time, hour_ranges, unknown_names
+from constraints.base import CoverNeed, ModelContext, RosterContext, Rule, Violation, fmt_time, hour_ranges, unknown_names
+from constraints.problem import covered_hours
 from constraints.registry import RuleParams, register
 
 _CLOCK = re.compile(r"([01]\d|2[0-4]):([0-5]\d)")
@@ -125,6 +126,24 @@ class LanguageCover(Rule):
                     terms.append((s, p.weight))
         if terms:
             m.add_penalty(self.name, f"hours without {p.min} {p.language} speaker(s)", terms)
+
+    def cover_needs(self, problem) -> list[CoverNeed]:
+        """In hard mode: per district, ``min`` speakers every hour of the window (less what last week's roster covers)."""
+        p = self.params
+        if not p.hard:
+            return []
+        speak = self.speakers(problem.staff)
+        base = in_window(problem.hours, p.start, p.end).astype(float) * p.min
+        prev = problem.previous
+        out = []
+        for d in self._districts(problem.config):
+            per_hour = base.copy()
+            if prev is not None and not prev.empty:
+                on = prev[prev["staff_id"].isin(speak) & (prev["district"] == d)].reset_index(drop=True)
+                np.subtract.at(per_hour, covered_hours(on["start"], on["end"], problem.hours, wrap=False)["hour"].to_numpy(), 1.0)
+            out.append(CoverNeed(self.name, f"{p.language}-speaking cover", np.maximum(per_hour, 0.0), tuple(sorted(speak)),
+                                 f"rules.language_cover min = {p.min}, {p.start}–{p.end}", district=d))
+        return out
 
     def diagnose_context(self, problem, places: list[str]) -> str:
         p = self.params

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from constraints.base import ModelContext, RosterContext, Rule, Violation, fmt_time, hour_ranges
+from constraints.base import CoverNeed, ModelContext, RosterContext, Rule, Violation, fmt_time, hour_ranges
+from constraints.problem import covered_hours
 
 
 class DistrictSupervisionRatio(Rule):
@@ -24,6 +25,8 @@ class DistrictSupervisionRatio(Rule):
     def diagnose_context(self, problem, places: list[str]) -> str | None:
         """Who may work in the first district that fell short, and how many of them are on leave."""
         staff = problem.staff
+        if not places:
+            return None
         district = places[0].split(",")[0].strip()
         if district not in problem.config.districts:
             return None
@@ -96,6 +99,21 @@ class CitywideSupervisor(Rule):
             f"There are {len(sup)} supervisor-flagged clinician(s), {nights} of whom work nights; "
             "flag more clinicians as supervisors, approve fewer overlapping leaves, or lower supervision.min_supervisors_citywide."
         )
+
+    def cover_needs(self, problem) -> list[CoverNeed]:
+        need = problem.config.supervision.min_supervisors_citywide if problem.config.supervision else 0
+        if need <= 0:
+            return []
+        staff = problem.staff
+        sup = staff[staff["supervisor"].astype(bool) & staff["clinical"].astype(bool)]
+        per_hour = np.full(len(problem.hours), float(need))
+        prev = problem.previous
+        if prev is not None and not prev.empty:
+            on = prev[prev["staff_id"].isin(set(sup["staff_id"]))].reset_index(drop=True)
+            cov = covered_hours(on["start"], on["end"], problem.hours, wrap=False)
+            np.subtract.at(per_hour, cov["hour"].to_numpy(), 1.0)
+        return [CoverNeed(self.name, "supervisor cover", np.maximum(per_hour, 0.0), tuple(sup["staff_id"]),
+                          f"supervision.min_supervisors_citywide = {need} on duty every hour")]
 
     def apply(self, m: ModelContext) -> None:
         need = m.config.supervision.min_supervisors_citywide if m.config.supervision else 0

@@ -62,6 +62,7 @@ class Data(_Strict):
     time_off: Path | None = None
     requests: Path | None = None
     shift_requirements: Path | None = None
+    sick: Path | None = None  # sick calls recorded by `roster sick` (default: sick.csv beside time_off)
 
 
 class District(_Strict):
@@ -361,6 +362,7 @@ def parse_config(raw: dict, *, where: str = "roster.toml", base: Path | None = N
                 "time_off": (base / cfg.data.time_off).resolve() if cfg.data.time_off else None,
                 "requests": (base / cfg.data.requests).resolve() if cfg.data.requests else None,
                 "shift_requirements": (base / cfg.data.shift_requirements).resolve() if cfg.data.shift_requirements else None,
+                "sick": (base / cfg.data.sick).resolve() if cfg.data.sick else None,
             }
         )
         cfg = cfg.model_copy(update={"data": data, "source": base})

@@ -16,7 +16,7 @@ import logging  # noqa: E402
 
 import typer  # noqa: E402
 
-from roster.cli import city, demand, export, plan, report, service  # noqa: E402
+from roster.cli import city, demand, export, plan, replan, report, service  # noqa: E402
 from roster.cli.group import RosterGroup  # noqa: E402
 
 app = typer.Typer(
@@ -35,7 +35,7 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debu
 
 
 for command in (plan.plan, plan.check, export.export, demand.erlang, demand.forecast, demand.requirements, service.simulate,
-                service.backtest, city.init, city.validate, report.report):
+                service.backtest, city.init, city.validate, report.report, replan.sick):
     app.command(command.__name__)(command)
 
 

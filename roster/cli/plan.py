@@ -25,6 +25,9 @@ def plan(
     shift_requirements: Optional[Path] = typer.Option(None, "--shift-requirements", help="Staff needed per shift (date,shift,district,role,required) instead of Erlang C from the forecast."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress messages."),
     no_report: bool = typer.Option(False, "--no-report", help="Do not write report.html (the plan as one HTML page)."),
+    sick: Optional[str] = typer.Option(None, "--sick", metavar="STAFF_ID", help="With --pin: re-plan around this person's sick call (recorded in sick.csv, never time_off.csv); see roster sick."),
+    sick_from: Optional[str] = typer.Option(None, "--from", help="With --sick: first day (YYYY-MM-DD) or instant (YYYY-MM-DDTHH:MM) of the absence."),
+    sick_to: Optional[str] = typer.Option(None, "--to", help="With --sick: last day (inclusive) or the instant it ends; default: the --from day."),
 ) -> None:
     """Forecast, staff needs and an optimised roster for one week, written to OUT."""
 
@@ -38,14 +41,17 @@ def plan(
             raise InputError(f"--time-limit {time_limit:g} is not a number of seconds above 0; give e.g. --time-limit 60.")
         cfg = load(config)
         check_out_dir(out, PLAN_OUTPUTS, [config, *config_inputs(cfg), pin, previous, shift_requirements])
+        from roster.cli.pins import sick_setup
+
+        sick_call, week_, freeze_ = sick_setup(cfg, sick, sick_from, sick_to, pin, week, freeze_before)
         key = None
         if pseudonymise:
             from roster.io.pseudonyms import pseudonym_key
 
             key = pseudonym_key(cfg)  # before the solve, so a missing key costs nothing and writes nothing
         try:
-            result = run_plan(cfg, week, progress=progress_printer(quiet), time_limit=time_limit, previous=previous, pin=pin,
-                              freeze_before=freeze_before, shift_requirements=shift_requirements)
+            result = run_plan(cfg, week_, progress=progress_printer(quiet), time_limit=time_limit, previous=previous, pin=pin,
+                              freeze_before=freeze_, shift_requirements=shift_requirements, sick=sick_call)
         except InfeasibleError as exc:
             write_set(out, {"diagnosis.txt": exc.diagnosis + "\n"})  # the last good roster's files stay
             raise
@@ -70,6 +76,12 @@ def plan(
         if short["total"] > 0:
             worst = ", ".join(f"{d} {h:g}" for d, h in sorted(short["by_district"].items(), key=lambda kv: -kv[1]) if h > 0)
             typer.echo(f"  SHORTFALL:  {short['total']:g} staff-hours uncovered ({worst}); see coverage.csv")
+            for hint in sorted(s.get("sizing", []), key=lambda x: -x["uncovered_hours"])[:4]:
+                typer.echo(f"    sizing: {hint['text']}")
+            if result.shortfalls is not None:
+                from roster.evaluate.shortfall import shortfall_lines
+
+                typer.echo("\n".join(f"    {line}" for line in shortfall_lines(result.shortfalls)))
         else:
             typer.echo("  shortfall:  none — every required staff-hour is covered")
         if result.penalties is not None:
@@ -80,15 +92,18 @@ def plan(
                 typer.echo("  penalties:  " + "\n              ".join(lines) + " (see penalties.csv, explain.csv)")
         pins = s.get("pins")
         if pins is not None:
-            typer.echo(f"  published:  {pins['kept']} of {pins['published']} shifts kept, {len(pins['released'])} released, "
-                       f"{len(pins['removed'])} removed, {pins['added']} added (see changes.csv)")
-            for r in pins["released"]:
-                typer.echo(f"    released: {r['staff_id']} {r['shift']} {r['date']} in {r['district']}: {r['reason']}")
+            from roster.cli.pins import pin_lines
+
+            typer.echo("\n".join(pin_lines(pins, result.penalties)))
         if result.simulation is not None:
             from roster.cli.service import format_simulation
 
             typer.echo(format_simulation(result.simulation, cfg))
         typer.echo(f"  files:      {', '.join(str(p) for p in written)}")
+        if sick_call is not None:
+            from roster.io.sick import record_sick
+
+            typer.echo(f"  sick call:  {sick_call.describe()} recorded in {record_sick(cfg, sick_call)} (time_off.csv unchanged)")
         return EXIT_OK
 
     run(go)

@@ -18,6 +18,7 @@ from constraints.base import Violation
 from constraints.problem import Problem
 from roster.errors import InputError
 from roster.io.readers import check_roster_rows, load_people, load_roster
+from roster.io.sick import with_sick_leave
 
 
 @dataclass
@@ -37,6 +38,7 @@ def check_frame(problem: Problem, roster: pd.DataFrame, rules: list[Rule] | None
 def check_roster(cfg, roster_path: Path, *, previous: Path | None = None, requirements: pd.DataFrame | None = None) -> CheckReport:
     """Check ``roster_path`` against the staff file, leave and every hard rule of ``cfg``."""
     staff, leave = load_people(cfg)
+    leave = with_sick_leave(cfg, staff, leave)  # recorded sick calls count as leave
     roster = load_roster(roster_path, cfg)
     if roster.empty:
         raise InputError(f"{roster_path} has no shifts to check.")

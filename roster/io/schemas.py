@@ -13,7 +13,7 @@ ROSTER_INPUT_COLUMNS = ["staff_id", "district", "date", "shift"]  # the least a 
 
 # outputs of `roster plan`: every file its set may hold (a good run removes those of an earlier run it did not write)
 PLAN_OUTPUTS = ("roster.csv", "coverage.csv", "forecast.csv", "requirements.csv", "summary.json", "simulation.csv",
-                "explain.csv", "penalties.csv", "changes.csv", "diagnosis.txt", "report.html")
+                "explain.csv", "penalties.csv", "changes.csv", "diagnosis.txt", "report.html", "shortfalls.csv")
 ROSTER_COLUMNS = ["staff_id", "name", "role", "district", "date", "shift", "start", "end", "paid_hours",
                   "overtime_hours", "cost"]  # plus `seat` when rules.cross_cover is on
 COVERAGE_COLUMNS = ["district", "hour_start", "role", "required", "scheduled", "shortfall"]

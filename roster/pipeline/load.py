@@ -15,6 +15,7 @@ from forecast.io import load_calls
 from roster.config import Config
 from roster.errors import InputError
 from roster.io.readers import check_roster_rows, load_people, load_requests, load_roster, read_shift_requirements
+from roster.io.sick import with_sick_leave
 from roster.pipeline.stages import PlanInputs, Progress, _quiet
 
 
@@ -87,15 +88,17 @@ def _freeze_date(freeze_before: str | dt.date | None, pin: Path | None) -> dt.da
 
 def load_inputs(cfg: Config, week: str | dt.date | None = None, *, previous: Path | None = None, pin: Path | None = None,
                 freeze_before: str | dt.date | None = None, shift_requirements: Path | None = None,
-                progress: Progress = _quiet) -> PlanInputs:
+                progress: Progress = _quiet, sick=None) -> PlanInputs:
     """Read every input of one week's plan from the files ``cfg`` and the options name.
 
     ``shift_requirements`` (or ``data.shift_requirements``): staff needed per shift instead
     of the Erlang C conversion of the forecast; ``pin``: the published roster to keep, and
-    ``freeze_before`` the first day it may change.
+    ``freeze_before`` the first day it may change; ``sick``: a :class:`roster.io.sick.SickCall`
+    added to the leave (recorded sick calls in sick.csv are read as leave too).
     """
     progress("Reading staff and leave")
     staff, leave = load_people(cfg)
+    leave = with_sick_leave(cfg, staff, leave, sick)
     progress("Reading call history")
     calls = load_call_history(cfg)
     monday = as_monday(week) if week is not None else default_week(calls, cfg.timezone)

@@ -30,6 +30,7 @@ class PlanResult:
     explain: pd.DataFrame | None = None
     penalties: pd.DataFrame | None = None
     changes: pd.DataFrame | None = None
+    shortfalls: pd.DataFrame | None = None  # shortfalls.csv: uncovered hours with their reason
 
     def files(self, *, pseudonym_key: bytes | None = None) -> dict[str, object]:
         """Every output file's contents; with ``pseudonym_key``, keyed pseudonyms replace names and staff ids
@@ -59,8 +60,16 @@ class PlanResult:
             **({"explain.csv": self.explain} if self.explain is not None else {}),
             **({"penalties.csv": self.penalties} if self.penalties is not None else {}),
             **({"changes.csv": _dates_as_text(self.changes)} if self.changes is not None else {}),
+            **({"shortfalls.csv": _times_as_text(self.shortfalls)} if self.shortfalls is not None else {}),
         }
         return files if pseudonym_key is None else shareable_files(files, self.problem.staff["staff_id"], pseudonym_key)
+
+
+def _times_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for col in ("start", "end"):
+        out[col] = iso(out[col]) if len(out) else out[col].astype(str)
+    return out
 
 
 def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:

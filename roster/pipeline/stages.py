@@ -34,7 +34,8 @@ from roster.evaluate.explain import explain
 from roster.evaluate.pay import price
 from roster.pipeline.result import PlanResult, erlang_expectation, summarise
 from roster.solve.diagnose import diagnose
-from roster.solve.model import SolveResult, solve
+from roster.evaluate.shortfall import shortfall_report
+from roster.solve.model import SolveResult, candidates, solve
 from roster.staffing.requirements import shift_requirements_to_hourly, staffing_requirements
 from roster.staffing.simulate import DEFAULT_REPLICATIONS, simulate_roster
 
@@ -230,12 +231,15 @@ def evaluate_stage(pp: PlanProblem, result: SolveResult, forecast: ForecastResul
     summary["soft_violations"] = {}
     for v in violations:
         summary["soft_violations"][v.rule] = summary["soft_violations"].get(v.rule, 0) + 1
+    shortfalls, more = shortfall_report(problem, result.roster, coverage, candidates(problem, rules))
+    summary.update(more)
     changes = None
     if problem.pinned is not None:
         changes = pin_changes(problem, result.roster, rules)
         summary["pins"] = pin_summary(changes)
     return PlanResult(problem.monday, problem, forecast.table, requirements, result, priced, coverage, summary,
-                      violations, simulation=simulation, explain=per_person, penalties=penalties, changes=changes)
+                      violations, simulation=simulation, explain=per_person, penalties=penalties, changes=changes,
+                      shortfalls=shortfalls)
 
 
 def run_plan(inputs: PlanInputs, *, progress: Progress = _quiet, time_limit: float | None = None) -> PlanResult:

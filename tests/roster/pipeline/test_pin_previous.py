@@ -47,13 +47,13 @@ def test_sick_call_on_wednesday_gives_the_smallest_change():
     r, res = solve(p, rules)
     ch = pin_changes(p, r, rules)
     assert (ch["change"] == "kept").sum() == 6
-    rel = ch[ch["change"] == "released"]
+    rel = ch[ch["change"] == "forced"]
     assert len(rel) == 1 and rel["staff_id"].iloc[0] == sick and "approved leave" in rel["reason"].iloc[0]
     added = ch[ch["change"] == "added"]
     assert len(added) == 1 and added["date"].iloc[0] == WED and added["staff_id"].iloc[0] != sick
     assert not [v for v in check(p, r, rules) if v.hard]
     s = pin_summary(ch)
-    assert s["published"] == 7 and s["kept"] == 6 and s["added"] == 1 and s["released"][0]["staff_id"] == sick
+    assert s["published"] == 7 and s["kept"] == 6 and s["added"] == 1 and s["forced"][0]["staff_id"] == sick
 
 
 def test_without_pinning_the_replan_moves_more_shifts():
@@ -86,7 +86,7 @@ def test_freeze_before_keeps_the_past_as_published():
     r, _ = solve(p, rules)
     ch = pin_changes(p, r, rules)
     assert not ((ch["change"] == "added") & (ch["date"] < WED)).any()  # nothing is added in the past
-    assert ch[(ch["change"] == "released")]["date"].tolist() == [MONDAY]
+    assert ch[(ch["change"] == "forced")]["date"].tolist() == [MONDAY]
 
 
 def test_published_shift_breaking_a_hard_rule_is_released_and_hard_pins_are_diagnosed():
@@ -97,7 +97,7 @@ def test_published_shift_breaking_a_hard_rule_is_released_and_hard_pins_are_diag
     rules = _pinned_rules(c)
     r, _ = solve(p, rules)
     ch = pin_changes(p, r, rules)
-    rel = ch[ch["change"] == "released"]
+    rel = ch[ch["change"] == "forced"]
     assert len(rel) == 1 and "min_days_off" in rel["reason"].iloc[0]
     assert (ch["change"] == "kept").sum() == 6
 
@@ -202,14 +202,14 @@ def test_example_sick_call_pin_and_next_week_with_previous(tmp_path):
     res = runner.invoke(app, ["plan", "--config", str(cfg2), "--out", str(out2), "--quiet", "--pin", str(out1 / "roster.csv"),
                               "--freeze-before", "2026-11-04"])
     assert res.exit_code == 0, res.output
-    assert "released" in res.output
+    assert "forced off" in res.output
     summary = json.loads((out2 / "summary.json").read_text())
     pins = summary["pins"]
     assert pins["published"] == len(published)
-    assert [r["staff_id"] for r in pins["released"]] == [sick] and "approved leave" in pins["released"][0]["reason"]
+    assert [r["staff_id"] for r in pins["forced"]] == [sick] and "approved leave" in pins["forced"][0]["reason"]
     assert pins["kept"] >= 0.95 * pins["published"]
     changes = pd.read_csv(out2 / "changes.csv")
-    assert set(changes["change"]) <= {"kept", "released", "removed", "added"}
+    assert set(changes["change"]) <= {"kept", "forced", "moved", "dropped", "added"}
     assert not ((changes["change"] == "added") & (changes["date"] < "2026-11-04")).any()
     check = runner.invoke(app, ["check", str(out2 / "roster.csv"), "--config", str(cfg2)])
     assert check.exit_code == 0, check.output

@@ -1,0 +1,76 @@
+"""roster sick: a sick call recorded beside time_off.csv and the published week re-planned around it."""
+
+import hashlib
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from roster.cli import app
+from small_city import write_small_city
+
+runner = CliRunner()
+
+
+def digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_sick_call_end_to_end(tmp_path):
+    city = tmp_path / "city"
+    cfg = write_small_city(city)
+    published = tmp_path / "published"
+    res = runner.invoke(app, ["plan", "--config", str(cfg), "--out", str(published), "--quiet", "--week", "2026-11-02"])
+    assert res.exit_code == 0, res.output
+    roster = pd.read_csv(published / "roster.csv")
+    # Nights have no shift in this city: each uncovered place has its reason, and the summary a sizing hint.
+    why = pd.read_csv(published / "shortfalls.csv")
+    assert {"no_shift"} <= set(why["reason"]) and why["detail"].str.len().min() > 20
+    assert "sizing:" in res.output and "why uncovered:" in res.output
+    wed = roster[roster["date"] == "2026-11-04"]
+    sick_id = wed["staff_id"].iloc[0]
+    before_inputs, before_published = digest(city), digest(published)
+
+    res = runner.invoke(app, ["sick", sick_id, "--from", "2026-11-04", "--to", "2026-11-05", "--pin", str(published / "roster.csv"),
+                              "--config", str(cfg), "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert "recorded in" in res.output and "time_off.csv unchanged" in res.output
+    # The leave is in its own file; every input and the published roster are untouched.
+    sick = pd.read_csv(city / "sick.csv", dtype=str)
+    assert sick.to_dict("records") == [{"staff_id": sick_id, "start": "2026-11-04", "end": "2026-11-05"}]
+    after = digest(city)
+    assert {k: v for k, v in after.items() if k != "sick.csv"} == before_inputs
+    assert digest(published) == before_published
+    new = pd.read_csv(published / "replan" / "roster.csv")
+    mine = new[(new["staff_id"] == sick_id) & new["date"].isin(["2026-11-04", "2026-11-05"])]
+    assert mine.empty  # the sick person's shifts are gone
+    changes = pd.read_csv(published / "replan" / "changes.csv")
+    forced = changes[changes["change"] == "forced"]
+    assert set(forced["staff_id"]) == {sick_id} and forced["reason"].str.contains("approved leave").all()
+    key = ["staff_id", "date", "shift", "district"]
+    before_sick = roster[roster["date"] < "2026-11-04"][key]
+    assert len(before_sick.merge(new[key])) == len(before_sick)  # the days before the sick day are kept as published
+    assert (changes["change"] == "kept").sum() >= len(roster) - len(mine) - 4 - len(forced)
+    # A second plan reads sick.csv as leave; roster check sees it too.
+    res = runner.invoke(app, ["check", str(published / "roster.csv"), "--config", str(cfg)])
+    assert res.exit_code == 4 and "approved leave" in res.output
+
+
+def test_sick_call_with_an_unknown_person_is_refused_and_records_nothing(tmp_path):
+    city = tmp_path / "city"
+    cfg = write_small_city(city)
+    pin = tmp_path / "roster.csv"
+    pin.write_text("staff_id,district,date,shift,start,end\n")
+    res = runner.invoke(app, ["sick", "NOBODY", "--from", "2026-11-04", "--pin", str(pin), "--config", str(cfg), "--quiet"])
+    assert res.exit_code == 2 and "NOBODY is not in the staff file" in res.output
+    assert not (city / "sick.csv").exists()
+    res = runner.invoke(app, ["sick", "C1", "--from", "2026-11-05", "--to", "2026-11-04", "--pin", str(pin), "--config", str(cfg)])
+    assert res.exit_code == 2 and "--to 2026-11-04 is not after --from" in res.output
+
+
+def test_plan_sick_options_need_each_other(tmp_path):
+    cfg = write_small_city(tmp_path / "city")
+    res = runner.invoke(app, ["plan", "--config", str(cfg), "--from", "2026-11-04", "--quiet"])
+    assert res.exit_code == 2 and "--from/--to need --sick" in res.output
+    res = runner.invoke(app, ["plan", "--config", str(cfg), "--sick", "C1", "--from", "2026-11-04", "--quiet"])
+    assert res.exit_code == 2 and "--sick needs --pin" in res.output
+    assert not (tmp_path / "city" / "sick.csv").exists()
