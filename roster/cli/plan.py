@@ -59,7 +59,8 @@ def plan(
         if not no_report:
             from roster.cli.report import plan_report
 
-            files.update(plan_report(files, cfg, key))
+            # from the full tables (pseudonymised files carry no staff_id); the report pseudonymises its own names
+            files.update(plan_report(result.files() if key else files, cfg, key))
         written = write_set(out, files, replaces=PLAN_OUTPUTS)  # no stale file of a plan
         s = result.summary
         short = s["shortfall_hours"]
