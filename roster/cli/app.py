@@ -16,7 +16,7 @@ import logging  # noqa: E402
 
 import typer  # noqa: E402
 
-from roster.cli import demand, export, plan, service  # noqa: E402
+from roster.cli import demand, export, plan, scenarios, service  # noqa: E402
 
 app = typer.Typer(
     add_completion=False,
@@ -34,6 +34,8 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debu
 
 for command in (plan.plan, plan.check, export.export, demand.erlang, demand.forecast, demand.requirements, service.simulate,
                 service.backtest):
+    app.command(command.__name__)(command)
+for command in (scenarios.scenarios, scenarios.frontier):
     app.command(command.__name__)(command)
 
 

@@ -176,6 +176,7 @@ def headcount(name: str, plan) -> pd.DataFrame:
 def collect(outcomes: list[ScenarioOutcome]) -> dict[str, pd.DataFrame]:
     """scenarios.csv, scenario_districts.csv and headcount.csv of the outcomes, in their order."""
     rows = pd.DataFrame([o.row for o in outcomes], columns=SCENARIO_COLUMNS)
+    rows["staff_used"] = rows["staff_used"].astype("Int64")  # a failed row leaves it empty, not 0.0
     dists = [o.districts for o in outcomes if o.districts is not None]
     heads = [o.headcount for o in outcomes if o.headcount is not None]
     return {
