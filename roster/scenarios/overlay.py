@@ -237,7 +237,7 @@ def demand_factor(fc: pd.DataFrame, changes, monday: dt.date, tz: str, where: st
             h = hours.hour.to_numpy()
             mask &= ((h >= a) & (h < b)) if a < b else ((h >= a) | (h < b))
         if d.days is not None:
-            mask &= np.isin(hours.weekday.to_numpy(), d.days)
+            mask &= np.isin(hours.day_of_week.to_numpy(), d.days)
         if d.window is not None:
             lo, hi, wraps = window_bounds(d.window, monday, tz, where)
             inside = (hours >= lo) | (hours < hi) if wraps else (hours >= lo) & (hours < hi)
