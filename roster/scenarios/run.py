@@ -11,6 +11,7 @@ with the reason; it never raises.
 from __future__ import annotations
 
 import dataclasses
+import logging
 import math
 import time
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ from roster.pipeline.stages import (
 )
 from roster.scenarios.overlay import overlay_inputs, scale_demand
 from roster.scenarios.spec import Scenario
+
+log = logging.getLogger("roster")
 
 SCENARIO_COLUMNS = ["scenario", "status", "total_cost", "regular_cost", "overtime_cost", "cost_per_call",
                     "shortfall_hours", "share_within_target", "worst_district_share", "p90_minutes_to_contact",
@@ -108,6 +111,10 @@ def run_scenario(task: ScenarioTask) -> ScenarioOutcome:
     except InputError as exc:
         return ScenarioOutcome(sc.name, "failed", str(exc), row=_failed_row(sc.name, "failed"),
                                seconds=time.perf_counter() - t0)
+    except Exception as exc:  # noqa: BLE001 - one scenario's fault must not stop the others
+        log.exception("scenario %s failed", sc.name)
+        return ScenarioOutcome(sc.name, "failed", f"unexpected error ({type(exc).__name__}): {exc}; please report it "
+                               "with the scenario file.", row=_failed_row(sc.name, "failed"), seconds=time.perf_counter() - t0)
     return _outcome(sc.name, plan, time.perf_counter() - t0)
 
 

@@ -112,3 +112,19 @@ def test_frontier_bad_input(city, tmp_path):
     assert res.exit_code == 2 and "between 0 and 1" in res.output
     res = runner.invoke(app, ["frontier", "--config", str(city), "--budgets", "lots"])
     assert res.exit_code == 2 and "not a number" in res.output
+
+
+def test_frontier_over_target_shares_and_the_default_sweep(city, tmp_path):
+    res = runner.invoke(app, ["frontier", "--config", str(city), "--out", str(tmp_path / "t"), "--quiet",
+                              "--targets", "0.6,0.9"])
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(tmp_path / "t" / "frontier.csv")
+    assert list(t["target_share"]) == [0.6, 0.9] and t["budget_cap"].isna().all() and set(t["sweep"]) == {"target"}
+    req = [pd.read_csv(tmp_path / "t" / p / "requirements.csv")["required"].sum() for p in t["point"]]
+    assert req[1] >= req[0]
+    res = runner.invoke(app, ["frontier", "--config", str(city), "--out", str(tmp_path / "d"), "--quiet", "--time-limit", "3"])
+    assert res.exit_code == 0, res.output
+    d = pd.read_csv(tmp_path / "d" / "frontier.csv")
+    assert len(d) == 8 and d["budget_cap"].is_monotonic_increasing
+    ok = d[d["status"].isin(["optimal", "feasible"])]
+    assert len(ok) >= 6 and (ok["total_cost"] <= ok["budget_cap"] + 0.01).all()
