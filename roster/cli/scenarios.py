@@ -74,6 +74,23 @@ def _files(outcomes, extra: dict) -> dict:
     return files
 
 
+PLAN_FILES = {"roster.csv", "coverage.csv", "forecast.csv", "requirements.csv", "summary.json", "simulation.csv",
+              "explain.csv", "penalties.csv", "changes.csv", "diagnosis.txt"}
+
+
+def _write(out: Path, files: dict) -> list[Path]:
+    """Write the set; in each scenario folder, a plan file of an earlier run that this run did not write is removed
+    (e.g. the diagnosis of a scenario that now has a roster)."""
+    from roster.io.writers import write_outputs
+
+    written = write_outputs(out, files)
+    for folder in {name.split("/", 1)[0] for name in files if "/" in name}:
+        for p in (Path(out) / folder).iterdir():
+            if p.is_file() and p.name in PLAN_FILES and f"{folder}/{p.name}" not in files:
+                p.unlink()
+    return written
+
+
 def _print_table(rows: list[dict], title: str) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -99,7 +116,6 @@ def scenarios(
     """Re-plan the baseline and every scenario of FILE.yaml with the same seed, and compare them."""
 
     def go() -> int:
-        from roster.io.writers import write_outputs
         from roster.scenarios.compare import changes, findings
         from roster.scenarios.run import collect
         from roster.scenarios.spec import BASELINE, load_scenarios
@@ -118,7 +134,7 @@ def scenarios(
                                   "message": o.message, "annual_cost": o.annual_cost, "seconds": round(o.seconds, 2)}
                                  for o, sc in zip(outcomes, scs)],
                    "findings": words}
-        written = write_outputs(out, _files(outcomes, {**tables, "scenarios.json": summary,
+        written = _write(out, _files(outcomes, {**tables, "scenarios.json": summary,
                                                       "findings.txt": "\n".join(words) + "\n"}))
         rows = changes(outcomes)
         _print_table(rows, f"Scenarios for the week of {inputs.monday} (change from the baseline)")
@@ -158,7 +174,6 @@ def frontier(
     """Sweep the weekly budget cap (default) or the target share and write frontier.csv."""
 
     def go() -> int:
-        from roster.io.writers import write_outputs
         from roster.scenarios.frontier import DEFAULT_TARGETS, check_grid, frontier_rows, point_scenarios
 
         caps, shares = _floats(budgets, "--budgets"), _floats(targets, "--targets")
@@ -177,7 +192,7 @@ def frontier(
         points = point_scenarios(sweep, values)
         outcomes = _run_all(points, inputs, forecast, jobs, scheduler, time_limit, quiet)
         table = frontier_rows(sweep, points, outcomes, cfg, inputs.monday, time_limit)
-        write_outputs(out, _files(outcomes, {"frontier.csv": table}))
+        _write(out, _files(outcomes, {"frontier.csv": table}))
         _print_table([{k: ("—" if v is None or v != v else v) for k, v in r.items() if k in _SHOWN}
                       for r in table.to_dict("records")], f"Frontier ({sweep} sweep), week of {inputs.monday}")
         typer.echo(f"Wrote {out / 'frontier.csv'} ({len(table)} points) and one folder per point.")

@@ -128,3 +128,13 @@ def test_frontier_over_target_shares_and_the_default_sweep(city, tmp_path):
     assert len(d) == 8 and d["budget_cap"].is_monotonic_increasing
     ok = d[d["status"].isin(["optimal", "feasible"])]
     assert len(ok) >= 6 and (ok["total_cost"] <= ok["budget_cap"] + 0.01).all()
+
+
+def test_a_rerun_leaves_no_stale_file_in_a_scenario_folder(city, tmp_path):
+    first = scenarios(city, "- name: c\n  budget_cap: 500\n", tmp_path / "o")
+    assert first.exit_code == 0, first.output
+    assert (tmp_path / "o" / "c" / "diagnosis.txt").is_file()
+    again = scenarios(city, '- name: c\n  set: {roles.clinician.hourly_rate: "+1%"}\n', tmp_path / "o")
+    assert again.exit_code == 0, again.output
+    assert not (tmp_path / "o" / "c" / "diagnosis.txt").exists()
+    assert (tmp_path / "o" / "c" / "roster.csv").is_file()
