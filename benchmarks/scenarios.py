@@ -83,7 +83,7 @@ def main(argv=None) -> None:
     ap.add_argument("--work", type=Path, default=Path("/tmp/scenario-bench"))
     ap.add_argument("--skip-frontier", action="store_true")
     args = ap.parse_args(argv)
-    head = (f"{dt.date.today()}, commit {commit()}, {machine()}; "
+    head = (f"Measured {dt.date.today()}{commit()} on {machine()}, shared with other jobs during the run; command: "
             f"`python benchmarks/scenarios.py --scenarios {args.scenarios} --jobs {args.jobs}`.")
     print("## Scenarios\n")
     print(head + "\n")
