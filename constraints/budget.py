@@ -60,8 +60,12 @@ class BudgetCap(Rule):
     def apply(self, m: ModelContext) -> None:
         if not hasattr(m, "overtime"):
             raise RuntimeError("budget_cap needs the wage_cost rule applied first")
+        # In the diagnosis every unit of slack costs the same; in thousands, bending the cap is
+        # cheaper than bending any rule counted in people or hours, so an unmeetable cap is named.
+        scale, unit = (1000.0, "; amounts in thousands") if m.elastic else (1.0, "")
         for w, expr in sorted(self.week_cost(m).items()):
-            m.add_hard(self.name, expr, "<=", float(self.params.weekly), f"week {w + 1} of the plan")
+            m.add_hard(self.name, expr * (1.0 / scale), "<=", float(self.params.weekly) / scale,
+                       f"week {w + 1} of the plan (cap {self.params.weekly:,.2f}{unit})")
 
     @staticmethod
     def roster_week_cost(ctx: RosterContext) -> dict[int, float]:
@@ -98,4 +102,5 @@ class BudgetCap(Rule):
 
     def diagnose_context(self, problem, places: list[str]) -> str | None:
         return (f"The weekly budget cap of {self.params.weekly:,.2f} is below what the hard rules alone cost "
-                "(supervisors on duty every hour, pinned shifts, hard hours bands); raise the cap or relax those rules.")
+                "(supervisors on duty every hour, pinned shifts, hard hours bands): the amount it is short by is what "
+                "the cheapest lawful roster costs above the cap; raise the cap or relax those rules.")

@@ -120,3 +120,14 @@ def test_a_cap_must_be_positive():
     with pytest.raises(InputError, match="rules.budget_cap"):
         cfg_with({"budget_cap": {"weekly": 0}})
 
+
+
+def test_the_diagnosis_of_an_unmeetable_cap_names_the_cap_and_how_far_it_is_short():
+    from roster.solve.diagnose import diagnose
+
+    cfg, problem = _problem(7, cap=100.0, supervisors=1)
+    text = diagnose(problem, default_rules(cfg), time_limit=30)
+    assert "- budget_cap cannot be met at 1 place(s)" in text and "citywide_supervisor" not in text
+    short = float(text.split("short by ")[1].split(" in total")[0])
+    _, cheapest, _ = cheapest_lawful_cost(problem, default_rules(cfg), time_limit=30)
+    assert (short * 1000 + 100) == pytest.approx(cheapest, abs=1.0)
