@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from dataclasses import dataclass
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -121,6 +122,93 @@ def _summarise(cells: pd.DataFrame) -> dict:
     }
 
 
+def _serial_map(fn, items):
+    return [fn(item) for item in items]
+
+
+@dataclass
+class _OriginTask:
+    """One origin of the backtest: everything its fits and scores need."""
+
+    day: dt.date
+    tz: str
+    horizon_days: int
+    block_hours: int
+    floor: float
+    items: list
+    model_options: dict
+    common_options: dict
+    counts: pd.DataFrame
+    wide: pd.DataFrame
+    districts: list
+
+
+def _build(task: _OriginTask, spec):
+    if isinstance(spec, str):
+        return get_model(spec, **{**task.common_options, **task.model_options.get(spec, {})})
+    if isinstance(spec, ForecastModel):
+        return spec
+    return spec()
+
+
+def _block_cells(task: _OriginTask, label, y, mu, alpha, blocks) -> pd.DataFrame:
+    districts = task.districts
+    ub, inv = np.unique(blocks, return_inverse=True)
+    nb = len(ub)
+    yb = np.zeros((len(districts), nb))
+    mb_list, ab_list, bad = [], [], np.zeros((len(districts), nb), dtype=bool)
+    for b in range(nb):
+        cols = inv == b
+        yy = y[:, cols]
+        bad[:, b] = np.isnan(yy).any(axis=1)
+        yb[:, b] = np.nansum(yy, axis=1)
+        m, a = sum_dispersion(mu[:, cols], alpha[:, cols], axis=1)
+        mb_list.append(m)
+        ab_list.append(a)
+    mb = np.column_stack(mb_list)
+    ab = np.column_stack(ab_list)
+    okb = ~bad
+    d_idx, _ = np.nonzero(okb)
+    sc = _score_cells(yb[okb], mb[okb], ab[okb], task.floor)
+    return pd.DataFrame({"level": "block", "model": label, "origin": task.day,
+                         "district": np.array(districts, dtype=object)[d_idx],
+                         "y": yb[okb], "mean": mb[okb], **sc})
+
+
+def _score_origin(task: _OriginTask) -> tuple[list[pd.DataFrame], dict[str, float]]:
+    """Fit every model on the history before one origin and score its horizon (hour and block cells)."""
+    districts = task.districts
+    col_index = pd.DatetimeIndex(task.wide.columns)
+    Y_all = task.wide.to_numpy(dtype=float)
+    hours = local_hours(task.day, task.horizon_days, task.tz)
+    origin = hours[0]
+    history = task.counts[task.counts["hour_start"] < origin]
+    pos = col_index.get_indexer(hours)
+    y = np.full((len(districts), len(hours)), np.nan)
+    y[:, pos >= 0] = Y_all[:, pos[pos >= 0]]
+    blocks = _blocks(hours, task.block_hours)
+    frames, seconds = [], {}
+    for label, spec in task.items:
+        model = _build(task, spec)
+        t0 = time.perf_counter()
+        model.fit(history)
+        fc: CountForecast = model.predict_distribution(hours)
+        seconds[label] = time.perf_counter() - t0
+        dpos = [fc.districts.index(d) if d in fc.districts else -1 for d in districts]
+        if min(dpos) < 0:
+            raise ValueError(f"model {label} did not forecast districts {[d for d, p in zip(districts, dpos) if p < 0]}")
+        mu = fc.mean[dpos]
+        alpha = fc.alpha_array()[dpos]
+        ok = ~np.isnan(y)
+        d_idx, h_idx = np.nonzero(ok)
+        sc = _score_cells(y[ok], mu[ok], alpha[ok], task.floor)
+        frames.append(pd.DataFrame({"level": "hour", "model": label, "origin": task.day,
+                                    "district": np.array(districts, dtype=object)[d_idx],
+                                    "y": y[ok], "mean": mu[ok], **sc}))
+        frames.append(_block_cells(task, label, y, mu, alpha, blocks))
+    return frames, seconds
+
+
 def backtest(
     counts: pd.DataFrame,
     models: Sequence[str | ForecastModel] | Mapping[str, str | ForecastModel | Callable[[], ForecastModel]],
@@ -132,6 +220,7 @@ def backtest(
     common_options: dict | None = None,
     floor: float = 1e-3,
     return_cells: bool = False,
+    map_fn: Callable | None = None,
 ):
     """Rolling-origin backtest; returns the score table (columns :data:`SCORE_COLUMNS`).
 
@@ -140,7 +229,10 @@ def backtest(
     mapping ``label -> name | instance | factory``.  ``model_options`` gives
     options per registry name; ``common_options`` (e.g. holidays, events) go to
     every model built by name.  With ``return_cells=True`` also returns the
-    per-cell frame (for tests and diagnostics).
+    per-cell frame (for tests and diagnostics).  ``map_fn(fn, items)`` (results in input
+    order) runs the origins, e.g. an executor's ``map`` for processes or a Dask cluster;
+    by default they run one after the other.  Models given as instances or factories
+    must then be picklable.
     """
     tz = counts["hour_start"].dt.tz
     if isinstance(origins, int):
@@ -156,68 +248,17 @@ def backtest(
     model_options = dict(model_options or {})
     common_options = dict(common_options or {})
 
-    def build(spec):
-        if isinstance(spec, str):
-            return get_model(spec, **{**common_options, **model_options.get(spec, {})})
-        if isinstance(spec, ForecastModel):
-            return spec
-        return spec()
-
     wide = (counts.assign(district=counts["district"].astype(str))
             .groupby(["district", "hour_start"], sort=True)["calls"].sum(min_count=1).unstack())
     districts = [str(d) for d in wide.index]
-    col_index = pd.DatetimeIndex(wide.columns)
-    Y_all = wide.to_numpy(dtype=float)
-
-    cell_frames = []
+    tasks = [_OriginTask(day, str(tz), horizon_days, block_hours, floor, items, model_options, common_options,
+                         counts, wide, districts) for day in origin_days]
+    results = (map_fn or _serial_map)(_score_origin, tasks)
+    cell_frames = [f for frames, _ in results for f in frames]
     seconds = {label: 0.0 for label, _ in items}
-    for day in origin_days:
-        hours = local_hours(day, horizon_days, str(tz))
-        origin = hours[0]
-        history = counts[counts["hour_start"] < origin]
-        pos = col_index.get_indexer(hours)
-        y = np.full((len(districts), len(hours)), np.nan)
-        y[:, pos >= 0] = Y_all[:, pos[pos >= 0]]
-        blocks = _blocks(hours, block_hours)
-        for label, spec in items:
-            model = build(spec)
-            t0 = time.perf_counter()
-            model.fit(history)
-            fc: CountForecast = model.predict_distribution(hours)
-            seconds[label] += time.perf_counter() - t0
-            dpos = [fc.districts.index(d) if d in fc.districts else -1 for d in districts]
-            if min(dpos) < 0:
-                raise ValueError(f"model {label} did not forecast districts {[d for d, p in zip(districts, dpos) if p < 0]}")
-            mu = fc.mean[dpos]
-            alpha = fc.alpha_array()[dpos]
-            # hourly cells
-            ok = ~np.isnan(y)
-            d_idx, h_idx = np.nonzero(ok)
-            sc = _score_cells(y[ok], mu[ok], alpha[ok], floor)
-            cell_frames.append(pd.DataFrame({"level": "hour", "model": label, "origin": day,
-                                             "district": np.array(districts, dtype=object)[d_idx],
-                                             "y": y[ok], "mean": mu[ok], **sc}))
-            # block cells
-            ub, inv = np.unique(blocks, return_inverse=True)
-            nb = len(ub)
-            yb = np.zeros((len(districts), nb))
-            mb_list, ab_list, bad = [], [], np.zeros((len(districts), nb), dtype=bool)
-            for b in range(nb):
-                cols = inv == b
-                yy = y[:, cols]
-                bad[:, b] = np.isnan(yy).any(axis=1)
-                yb[:, b] = np.nansum(yy, axis=1)
-                m, a = sum_dispersion(mu[:, cols], alpha[:, cols], axis=1)
-                mb_list.append(m)
-                ab_list.append(a)
-            mb = np.column_stack(mb_list)
-            ab = np.column_stack(ab_list)
-            okb = ~bad
-            d_idx, _ = np.nonzero(okb)
-            sc = _score_cells(yb[okb], mb[okb], ab[okb], floor)
-            cell_frames.append(pd.DataFrame({"level": "block", "model": label, "origin": day,
-                                             "district": np.array(districts, dtype=object)[d_idx],
-                                             "y": yb[okb], "mean": mb[okb], **sc}))
+    for _, spent in results:
+        for label, v in spent.items():
+            seconds[label] += v
     cells = pd.concat(cell_frames, ignore_index=True)
     rows = []
     for level in ("hour", "block"):

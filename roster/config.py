@@ -236,6 +236,12 @@ class Privacy(_Strict):
     pseudonym_key_file: Path | None = None
 
 
+class Budget(_Strict):
+    """Budget figures: how a week's cost is annualised (roster scenarios, roster frontier)."""
+
+    weeks_per_year: float = Field(default=52.0, gt=0, le=53)
+
+
 class Config(_Strict):
     city: City
     data: Data | None = None
@@ -250,6 +256,7 @@ class Config(_Strict):
     objective: Objective = Objective()
     pay: Pay | None = None
     privacy: Privacy = Privacy()
+    budget: Budget = Budget()
     # Optional rules, [rules.NAME] tables validated by constraints.registry.
     rules: dict[str, object] = Field(default_factory=dict)
     # Where the file was read from; paths in [data] are already resolved against it.

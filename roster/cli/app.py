@@ -16,7 +16,7 @@ import logging  # noqa: E402
 
 import typer  # noqa: E402
 
-from roster.cli import city, demand, export, plan, replan, report, service  # noqa: E402
+from roster.cli import city, demand, export, plan, replan, report, scenarios, service  # noqa: E402
 from roster.cli.group import RosterGroup  # noqa: E402
 
 app = typer.Typer(
@@ -36,6 +36,8 @@ def _main(verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debu
 
 for command in (plan.plan, plan.check, export.export, demand.erlang, demand.forecast, demand.requirements, service.simulate,
                 service.backtest, city.init, city.validate, report.report, replan.sick):
+    app.command(command.__name__)(command)
+for command in (scenarios.scenarios, scenarios.frontier):
     app.command(command.__name__)(command)
 
 

@@ -47,7 +47,7 @@ def format_table(table: pd.DataFrame) -> str:
 
 
 def backtest(calls: Path, config: Path | None, timezone: str | None, models: list[str], origins: int,
-             horizon_days: int, block_hours: int, out: Path) -> int:
+             horizon_days: int, block_hours: int, out: Path, map_fn=None) -> int:
     """``roster backtest``: returns the exit code (0); bad input raises ForecastInputError / InputError."""
     options: dict = {}
     known = None
@@ -81,7 +81,7 @@ def backtest(calls: Path, config: Path | None, timezone: str | None, models: lis
         counts = hourly_counts(df, timezone, start=start, end=end, districts=known)
     counts, _ = mask_outages(counts)
     table = run_backtest(counts, chosen, origins=origins, horizon_days=horizon_days, block_hours=block_hours,
-                         common_options=options)
+                         common_options=options, map_fn=map_fn)
     if table.empty or table["origins"].max() < origins:
         log.warning("Only %d origins had two weeks of history and a full horizon of data.",
                     int(table["origins"].max()) if len(table) else 0)

@@ -96,12 +96,17 @@ def backtest(
     horizon_days: int = typer.Option(7, help="Days forecast from each origin."),
     block_hours: int = typer.Option(8, help="Hours per block for the block-level scores."),
     out: Path = typer.Option(Path("out"), help="Folder for backtest.csv."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Origins fitted side by side in local processes."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="A Dask scheduler (tcp://HOST:8786) to fit the origins on instead."),
 ) -> None:
     """Rolling-origin backtest of the forecast models (backtest.csv)."""
 
     def go() -> int:
         from roster.cli.backtest import backtest as run
+        from roster.executors import make_executor
 
-        return run(calls, config, timezone, list(models or []), origins, horizon_days, block_hours, out)
+        executor = make_executor(jobs, scheduler)
+        return run(calls, config, timezone, list(models or []), origins, horizon_days, block_hours, out,
+                   map_fn=executor.map)
 
     run(go)
