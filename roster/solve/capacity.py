@@ -208,8 +208,11 @@ def need_words(problem: Problem, rules: list[Rule], cand: pd.DataFrame, rule_nam
     for n in needs:
         people = [caps[s] for s in n.staff if s in caps]
         where = f" in {n.district}" if n.district else ""
-        parts.append(f"It needs {float(n.per_hour.sum()):g} hours of {n.what}{where}; its {len(people)} people can work at most "
-                     f"{sum(c.hours for c in people):g} hours in all, but not at every hour it needs them")
+        needed, most = float(n.per_hour.sum()), sum(c.hours for c in people)
+        verdict = ("fewer than it needs" if most < needed else
+                   "enough in all, so it is when, where or at what cost they can give them that clashes with the other rules named")
+        parts.append(f"It needs {needed:g} hours of {n.what}{where}; its {len(people)} people can work at most "
+                     f"{most:g} hours in all: {verdict}")
     return " " + "; ".join(parts) + "."
 
 

@@ -127,7 +127,10 @@ def test_the_diagnosis_of_an_unmeetable_cap_names_the_cap_and_how_far_it_is_shor
 
     cfg, problem = _problem(7, cap=100.0, supervisors=1)
     text = diagnose(problem, default_rules(cfg), time_limit=30)
-    assert "- budget_cap cannot be met at 1 place(s)" in text and "citywide_supervisor" not in text
+    assert "- budget_cap cannot be met at 1 place(s)" in text
+    # the smallest conflicting set: the cap and the rule that makes every lawful roster cost more
+    assert "smallest set of rules that conflict: citywide_supervisor, budget_cap." in text
+    assert "at what cost" in text and "but not at every hour" not in text
     short = float(text.split("short by ")[1].split(" in total")[0])
     _, cheapest, _ = cheapest_lawful_cost(problem, default_rules(cfg), time_limit=30)
     assert (short * 1000 + 100) == pytest.approx(cheapest, abs=1.0)
