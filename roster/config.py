@@ -161,6 +161,31 @@ class Solver(_Strict):
         return self
 
 
+MAX_WEEKS = 8
+
+
+class Planning(_Strict):
+    # Weeks in one roster period (``roster plan --weeks`` overrides it).
+    weeks: int = 1
+
+    @field_validator("weeks")
+    @classmethod
+    def _weeks_in_range(cls, value: int) -> int:
+        if not 1 <= value <= MAX_WEEKS:
+            raise ValueError(f"a roster period is 1 to {MAX_WEEKS} weeks; give a whole number in that range, e.g. weeks = 4")
+        return value
+
+
+def period_weeks(cfg: "Config", weeks: int | None) -> int:
+    """The weeks of one roster period: ``weeks`` (``--weeks``) when given, else ``[planning] weeks``."""
+    if weeks is None:
+        return cfg.planning.weeks
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS:
+        raise InputError(f"--weeks {weeks}: a roster period is 1 to {MAX_WEEKS} weeks; give a whole number in that "
+                         "range (e.g. --weeks 4), or leave it out to use [planning] weeks of roster.toml.")
+    return weeks
+
+
 class Objective(_Strict):
     shortfall_penalty_per_hour: float = Field(default=400.0, gt=0)
 
@@ -235,6 +260,7 @@ class Config(_Strict):
     service: Service | None = None
     forecast: Forecast = Forecast()
     solver: Solver = Solver()
+    planning: Planning = Planning()
     objective: Objective = Objective()
     pay: Pay | None = None
     privacy: Privacy = Privacy()

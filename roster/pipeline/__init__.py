@@ -35,10 +35,10 @@ from roster.pipeline.stages import (
 
 def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress = _quiet, time_limit: float | None = None,
          previous: Path | None = None, pin: Path | None = None, freeze_before: str | dt.date | None = None,
-         shift_requirements: Path | None = None) -> PlanResult:
-    """Read the week's inputs from the files ``cfg`` names and run every stage (see :func:`load_inputs`)."""
+         shift_requirements: Path | None = None, weeks: int | None = None) -> PlanResult:
+    """Read the period's inputs from the files ``cfg`` names and run every stage (see :func:`load_inputs`)."""
     inputs = load_inputs(cfg, week, previous=previous, pin=pin, freeze_before=freeze_before,
-                         shift_requirements=shift_requirements, progress=progress)
+                         shift_requirements=shift_requirements, progress=progress, weeks=weeks)
     return run_plan(inputs, progress=progress, time_limit=time_limit)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecast.io import load_calls
-from roster.config import Config
+from roster.config import Config, period_weeks
 from roster.errors import InputError
 from roster.io.readers import load_people, load_requests, load_roster, read_shift_requirements
 from roster.pipeline.stages import PlanInputs, Progress, _quiet
@@ -44,13 +44,14 @@ def load_call_history(cfg: Config) -> pd.DataFrame:
     return load_calls(cfg.data.calls, cfg.timezone, known_districts=cfg.district_names)
 
 
-def load_pins(path: Path, cfg: Config, monday: dt.date) -> pd.DataFrame:
-    """The published roster's shifts in this week (rows of other weeks are ignored)."""
+def load_pins(path: Path, cfg: Config, monday: dt.date, weeks: int = 1) -> pd.DataFrame:
+    """The published roster's shifts in the period of ``weeks`` from ``monday`` (rows outside it are ignored)."""
     pins = load_roster(path, cfg, "Published roster")
-    end = monday + dt.timedelta(days=7)
+    end = monday + dt.timedelta(days=7 * weeks)
     inside = [monday <= d < end for d in pins["date"]]
     if not any(inside):
-        raise InputError(f"{path} has no shifts in the week of {monday}; pin the roster published for this week.")
+        what = f"the week of {monday}" if weeks == 1 else f"the {weeks} weeks from {monday} to {end - dt.timedelta(days=1)}"
+        raise InputError(f"{path} has no shifts in {what}; pin the roster published for this period.")
     return pins[inside].reset_index(drop=True)
 
 
@@ -69,13 +70,15 @@ def _freeze_date(freeze_before: str | dt.date | None, pin: Path | None) -> dt.da
 
 def load_inputs(cfg: Config, week: str | dt.date | None = None, *, previous: Path | None = None, pin: Path | None = None,
                 freeze_before: str | dt.date | None = None, shift_requirements: Path | None = None,
-                progress: Progress = _quiet) -> PlanInputs:
+                progress: Progress = _quiet, weeks: int | None = None) -> PlanInputs:
     """Read every input of one week's plan from the files ``cfg`` and the options name.
 
     ``shift_requirements`` (or ``data.shift_requirements``): staff needed per shift instead
     of the Erlang C conversion of the forecast; ``pin``: the published roster to keep, and
-    ``freeze_before`` the first day it may change.
+    ``freeze_before`` the first day it may change; ``weeks``: the period's length (default
+    ``[planning] weeks``).
     """
+    weeks = period_weeks(cfg, weeks)
     progress("Reading staff and leave")
     staff, leave = load_people(cfg)
     progress("Reading call history")
@@ -91,8 +94,9 @@ def load_inputs(cfg: Config, week: str | dt.date | None = None, *, previous: Pat
         calls_source=str(cfg.data.calls),
         requests=load_requests(cfg.data.requests, cfg, staff["staff_id"]),
         previous=load_roster(previous, cfg, "Previous roster") if previous is not None else None,
-        pinned=load_pins(pin, cfg, monday) if pin is not None else None,
+        pinned=load_pins(pin, cfg, monday, weeks) if pin is not None else None,
         freeze_before=_freeze_date(freeze_before, pin),
         shift_requirements=read_shift_requirements(shift_file, cfg) if shift_file is not None else None,
         shift_requirements_source=Path(shift_file).name if shift_file is not None else None,
+        weeks=weeks,
     )

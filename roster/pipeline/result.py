@@ -84,6 +84,10 @@ def summarise(problem: Problem, result: SolveResult | None, priced: pd.DataFrame
         "week_end": problem.week_end().isoformat(),
         "timezone": cfg.timezone,
         "hours_in_week": len(problem.hours),
+        "weeks": len(problem.weeks()),
+        "period_start": problem.hours[0].isoformat(),
+        "period_end": problem.week_end().isoformat(),
+        "hours_in_period": len(problem.hours),
         **cost_summary(priced, problem.staff, cfg),
         "shortfall_hours": {
             "total": float(short["shortfall"].sum()),

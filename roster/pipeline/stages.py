@@ -25,7 +25,7 @@ from forecast.aggregate import hourly_counts
 from forecast.models import get_model
 from forecast.outages import mask_outages
 from forecast.backtest import choose_model
-from forecast.timegrid import local_midnight, week_hours
+from forecast.timegrid import local_hours, local_midnight
 from roster.config import Config
 from roster.errors import InfeasibleError, InputError
 from roster.evaluate.check import check_frame
@@ -64,6 +64,11 @@ class PlanInputs:
     freeze_before: dt.date | None = None  # with pinned: days before this are fixed
     shift_requirements: pd.DataFrame | None = None  # staff per shift instead of Erlang C
     shift_requirements_source: str | None = None
+    weeks: int = 1  # consecutive weeks of the roster period, from monday
+
+    @property
+    def days(self) -> int:
+        return 7 * self.weeks
 
 
 @dataclass
@@ -78,8 +83,9 @@ class PlanProblem:
     rules: list[Rule]
 
 
-def forecast_stage(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str = "call history") -> ForecastResult:
-    """Forecast calls for each district and local hour of the week, from history before it."""
+def forecast_stage(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str = "call history", *,
+                   weeks: int = 1) -> ForecastResult:
+    """Forecast calls for each district and local hour of the period (``weeks`` from ``monday``), from history before it."""
     tz = cfg.timezone
     start = local_midnight(monday, tz)
     before = calls[calls["timestamp"] < start]
@@ -101,7 +107,7 @@ def forecast_stage(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str
             "by": "block poisson_deviance over 4 weekly origins",
             "scores": {r.model: round(float(r.poisson_deviance), 5) for r in all_rows.itertuples()},
         }
-    fc = get_model(name, **options).fit(history).predict(week_hours(monday, tz), quantiles=cfg.forecast.quantiles)
+    fc = get_model(name, **options).fit(history).predict(local_hours(monday, 7 * weeks, tz), quantiles=cfg.forecast.quantiles)
     meta = {
         "model": name,
         **meta,
@@ -120,7 +126,7 @@ def requirements_stage(forecast: pd.DataFrame, inputs: PlanInputs) -> tuple[pd.D
     (the forecast is still made, for the simulation of what the roster delivers).
     """
     cfg = inputs.config
-    hours = week_hours(inputs.monday, cfg.timezone)
+    hours = local_hours(inputs.monday, inputs.days, cfg.timezone)
     if inputs.shift_requirements is not None:
         req = shift_requirements_to_hourly(inputs.shift_requirements, cfg, hours)
         how = f"per shift, from {inputs.shift_requirements_source or 'the shift requirements'}"
@@ -137,11 +143,11 @@ def requirements_for_problem(req: pd.DataFrame, hours: pd.DatetimeIndex) -> pd.D
     return out
 
 
-def week_requests(requests: pd.DataFrame, monday: dt.date) -> pd.DataFrame:
-    """The requests that fall in the week, with ``day`` = 0 (Monday) … 6."""
+def week_requests(requests: pd.DataFrame, monday: dt.date, days: int = 7) -> pd.DataFrame:
+    """The requests that fall in the ``days`` from ``monday``, with ``day`` = 0 (that Monday) … days - 1."""
     day = [(d - monday).days for d in requests["date"]]
     out = requests.assign(day=day)
-    return out[(out["day"] >= 0) & (out["day"] < 7)].reset_index(drop=True)
+    return out[(out["day"] >= 0) & (out["day"] < days)].reset_index(drop=True)
 
 
 def plan_rules(cfg: Config, *, pinned: bool = False, freeze_before: dt.date | None = None,
@@ -165,11 +171,11 @@ def plan_rules(cfg: Config, *, pinned: bool = False, freeze_before: dt.date | No
 def problem_stage(inputs: PlanInputs, requirements: pd.DataFrame) -> PlanProblem:
     """The week's :class:`Problem` and the rules that apply to it."""
     cfg = inputs.config
-    week = week_requests(inputs.requests, inputs.monday) if inputs.requests is not None else None
+    week = week_requests(inputs.requests, inputs.monday, inputs.days) if inputs.requests is not None else None
     has_requests = week is not None and not week.empty
     rules = plan_rules(cfg, pinned=inputs.pinned is not None, freeze_before=inputs.freeze_before, requests=has_requests)
     problem = Problem.build(cfg, inputs.monday, inputs.staff, inputs.leave, requirements, previous=inputs.previous,
-                            pinned=inputs.pinned, requests=week)
+                            pinned=inputs.pinned, requests=week, days=inputs.days)
     return PlanProblem(problem, rules)
 
 
@@ -208,7 +214,7 @@ def evaluate_stage(pp: PlanProblem, result: SolveResult, forecast: ForecastResul
     priced = price(result.roster, problem.staff, cfg, problem.monday)
     coverage = coverage_table(problem, result.roster)
     summary = summarise(problem, result, priced, coverage, forecast.meta)
-    progress("Simulating the week's calls against the roster")
+    progress("Simulating the period's calls against the roster")
     simulation = simulate_service(priced, forecast.table, cfg)
     summary["simulated_service"] = {
         row["district"]: {k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in row.items() if k != "district"}
@@ -234,8 +240,9 @@ def evaluate_stage(pp: PlanProblem, result: SolveResult, forecast: ForecastResul
 def run_plan(inputs: PlanInputs, *, progress: Progress = _quiet, time_limit: float | None = None) -> PlanResult:
     """The whole plan of one week from in-memory inputs; raises InputError / InfeasibleError."""
     cfg = inputs.config
-    progress(f"Forecasting the week of {inputs.monday} with {cfg.forecast.model}")
-    forecast = forecast_stage(inputs.calls, cfg, inputs.monday, inputs.calls_source)
+    period = f"the week of {inputs.monday}" if inputs.weeks == 1 else f"{inputs.weeks} weeks from {inputs.monday}"
+    progress(f"Forecasting {period} with {cfg.forecast.model}")
+    forecast = forecast_stage(inputs.calls, cfg, inputs.monday, inputs.calls_source, weeks=inputs.weeks)
     if inputs.shift_requirements is not None:
         progress(f"Using the staff needed per shift from {inputs.shift_requirements_source}")
     else:
