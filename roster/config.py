@@ -148,10 +148,10 @@ class Solver(_Strict):
     relative_gap: float = Field(default=0.005, ge=0)
     threads: int = Field(default=2, ge=1)
     seed: int = 7
-    # "mip": one solve of the whole model.  "lns": fix-and-optimise search
+    # "auto": chosen by the model's size (roster/solve/strategy.py).  "mip": one solve of the whole model.  "lns": fix-and-optimise search
     # (roster/solve/lns/) for lns_share of the time, then the whole model from the
     # best roster found; for rosters too large for HiGHS to find good rosters whole.
-    strategy: Literal["mip", "lns"] = "mip"
+    strategy: Literal["auto", "mip", "lns"] = "auto"
     lns_share: float = Field(default=0.9, ge=0, le=1)
 
     @model_validator(mode="after")

@@ -41,7 +41,10 @@ def plan(
 
             key = pseudonym_key(cfg)  # before the solve, so a missing key costs nothing and writes nothing
         try:
+            from roster.cli.progress import solve_display
+
             result = run_plan(cfg, week, progress=progress_printer(quiet), time_limit=time_limit, previous=previous, pin=pin,
+                              watcher=solve_display(quiet),
                               freeze_before=freeze_before, shift_requirements=shift_requirements, weeks=weeks)
         except InfeasibleError as exc:
             write_text(Path(out) / "diagnosis.txt", exc.diagnosis + "\n")

@@ -101,6 +101,8 @@ def summarise(problem: Problem, result: SolveResult | None, priced: pd.DataFrame
         "shifts": int(len(priced)),
         "penalties": {k: round(v, 2) for k, v in (result.penalties if result else {}).items()},
         "model_size": result.model_size if result else {},
+        "strategy": result.strategy if result else None,
+        "trace": result.trace if result else [],
         "forecast": meta,
         "planned_as_repeating_week": problem.wrap,
     }

@@ -34,6 +34,7 @@ from roster.evaluate.pay import price
 from roster.pipeline.result import PlanResult, erlang_expectation, summarise
 from roster.solve.diagnose import diagnose
 from roster.solve.model import SolveResult, solve
+from roster.solve.trace import SolveWatcher
 from roster.staffing.requirements import shift_requirements_to_hourly, staffing_requirements
 from roster.staffing.simulate import simulate_roster
 
@@ -179,10 +180,12 @@ def problem_stage(inputs: PlanInputs, requirements: pd.DataFrame) -> PlanProblem
     return PlanProblem(problem, rules)
 
 
-def solve_stage(pp: PlanProblem, *, time_limit: float | None = None, progress: Progress = _quiet) -> SolveResult:
-    """The optimised roster, annotated by the rules; raises :class:`InfeasibleError` with a diagnosis."""
+def solve_stage(pp: PlanProblem, *, time_limit: float | None = None, progress: Progress = _quiet,
+                watcher: SolveWatcher | None = None) -> SolveResult:
+    """The optimised roster, annotated by the rules; raises :class:`InfeasibleError` with a diagnosis.
+    ``watcher`` is told of the solve's incumbents and bounds as they improve."""
     cfg = pp.problem.config
-    result = solve(pp.problem, pp.rules, time_limit=time_limit)
+    result = solve(pp.problem, pp.rules, time_limit=time_limit, watcher=watcher)
     if result.status == "infeasible":
         progress("No roster meets the hard rules; diagnosing")
         raise InfeasibleError(diagnose(pp.problem, pp.rules))
@@ -237,8 +240,9 @@ def evaluate_stage(pp: PlanProblem, result: SolveResult, forecast: ForecastResul
                       violations, simulation=simulation, explain=per_person, penalties=penalties, changes=changes)
 
 
-def run_plan(inputs: PlanInputs, *, progress: Progress = _quiet, time_limit: float | None = None) -> PlanResult:
-    """The whole plan of one week from in-memory inputs; raises InputError / InfeasibleError."""
+def run_plan(inputs: PlanInputs, *, progress: Progress = _quiet, time_limit: float | None = None,
+             watcher: SolveWatcher | None = None) -> PlanResult:
+    """The whole plan of one week (or ``inputs.weeks``) from in-memory inputs; raises InputError / InfeasibleError."""
     cfg = inputs.config
     period = f"the week of {inputs.monday}" if inputs.weeks == 1 else f"{inputs.weeks} weeks from {inputs.monday}"
     progress(f"Forecasting {period} with {cfg.forecast.model}")
@@ -251,5 +255,5 @@ def run_plan(inputs: PlanInputs, *, progress: Progress = _quiet, time_limit: flo
     forecast.meta["requirements"] = how
     pp = problem_stage(inputs, requirements)
     progress("Building and solving the roster model")
-    result = solve_stage(pp, time_limit=time_limit, progress=progress)
+    result = solve_stage(pp, time_limit=time_limit, progress=progress, watcher=watcher)
     return evaluate_stage(pp, result, forecast, requirements, progress=progress)

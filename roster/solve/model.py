@@ -23,6 +23,8 @@ from constraints.problem import Problem
 from constraints.sequences import add_run_flow
 from roster.solve.highs import solve_model
 from roster.solve.lns import lns_solve
+from roster.solve.strategy import choose_strategy
+from roster.solve.trace import SolveTrace, SolveWatcher
 
 log = logging.getLogger("roster")
 
@@ -55,6 +57,8 @@ class SolveResult:
     roster: pd.DataFrame
     penalties: dict[str, float] = field(default_factory=dict)
     model_size: dict[str, int] = field(default_factory=dict)
+    trace: list[dict] = field(default_factory=list)  # {seconds, objective, bound, gap} as they improved
+    strategy: str = "mip"  # what solved it: "mip" (the whole model) or "lns" (the search)
 
 
 def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = False,
@@ -98,22 +102,32 @@ def gap_of(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
-def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: float | None = None) -> SolveResult:
-    """Build and solve the roster model for ``problem``."""
+def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: float | None = None,
+          watcher: SolveWatcher | None = None) -> SolveResult:
+    """Build and solve the roster model for ``problem``; ``watcher`` is told of the solve's progress."""
     t0 = time.perf_counter()
     s = problem.config.solver
-    use_lns = s.strategy == "lns" and s.name == "highs"
+    rules = default_rules(problem.config) if rules is None else rules
+    strategy = choose_strategy(problem, rules)
+    use_lns = strategy == "lns"
     m = build(problem, rules, standby_slacks=use_lns)
     build_seconds = time.perf_counter() - t0
     size = {"variables": len(m.prob.variables()), "constraints": m.prob.numConstraints(), "candidates": len(m.assign)}
     log.info("model built in %.1f s: %d variables, %d constraints", build_seconds, size["variables"], size["constraints"])
-    if use_lns:
-        limit = time_limit if time_limit is not None else s.time_limit_seconds
-        res = lns_solve(m, time_limit=limit, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
-                        lns_share=s.lns_share)
-        status, objective, bound, seconds = res.status, res.objective, res.bound, res.seconds
-    else:
-        status, objective, bound, seconds = solve_model(m, time_limit=time_limit)
+    limit = time_limit if time_limit is not None else s.time_limit_seconds
+    trace = SolveTrace(watcher)
+    trace.start(limit)
+    try:
+        if use_lns:
+            res = lns_solve(m, time_limit=limit, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
+                            lns_share=s.lns_share, trace=trace)
+            status, objective, bound, seconds = res.status, res.objective, res.bound, res.seconds
+        else:
+            status, objective, bound, seconds = solve_model(m, time_limit=time_limit, trace=trace)
+        if status in ("optimal", "feasible"):
+            trace.offer(objective, bound)
+    finally:
+        trace.stop()
     roster = extract_roster(m) if status in ("optimal", "feasible") else m.assign.iloc[:0][["staff_id"]]
     return SolveResult(
         status=status,
@@ -126,4 +140,6 @@ def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: floa
         roster=roster,
         penalties=penalty_values(m) if status in ("optimal", "feasible") else {},
         model_size=size,
+        trace=trace.as_list(),
+        strategy=strategy,
     )

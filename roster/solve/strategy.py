@@ -1,0 +1,34 @@
+"""Which solve a plan gets when ``solver.strategy`` is ``"auto"`` (the default): by the model's size.
+
+HiGHS on the whole model finds good rosters and proves them optimal on a week of a city of
+a few hundred people; on longer horizons of large cities its heuristics stall and it may
+hold no roster at all after ten minutes, where the neighbourhood search
+(:mod:`roster.solve.lns`) builds one at once and improves it.  The size that decides is the
+number of assignment candidates before the rules restrict them: people x shift instances of
+the horizon x districts each person may work in.  See BENCHMARKS.md (Roster scale) for the
+runs the threshold comes from.
+"""
+
+from __future__ import annotations
+
+from constraints.base import Rule
+from constraints.problem import Problem
+
+# Above this many candidates (people x shift instances x their districts) "auto" is the search.
+LNS_ABOVE_CANDIDATES = 60_000
+
+
+def model_size(problem: Problem) -> int:
+    """People x shift instances x districts each may work in (the assignment candidates before any rule)."""
+    places = sum(1 + len(set(f) - {h}) for h, f in zip(problem.staff["home_district"], problem.staff["float_districts"]))
+    return places * len(problem.instances)
+
+
+def choose_strategy(problem: Problem, rules: list[Rule] | None = None) -> str:
+    """``"mip"`` (the whole model in HiGHS) or ``"lns"`` (the neighbourhood search) for ``problem``."""
+    s = problem.config.solver
+    if s.name != "highs":
+        return "mip"  # the search drives HiGHS directly
+    if s.strategy != "auto":
+        return s.strategy
+    return "lns" if model_size(problem) > LNS_ABOVE_CANDIDATES else "mip"
