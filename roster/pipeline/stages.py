@@ -192,7 +192,8 @@ def solve_stage(pp: PlanProblem, *, time_limit: float | None = None, progress: P
     if result.status == "no_solution":
         raise InfeasibleError(
             "The solver found no roster within the time limit "
-            f"({cfg.solver.time_limit_seconds:g} s). Raise solver.time_limit_seconds in roster.toml and plan again."
+            f"({time_limit if time_limit is not None else cfg.solver.time_limit_seconds:g} s). Raise "
+            "solver.time_limit_seconds in roster.toml (or --time-limit) and plan again."
         )
     for rule in pp.rules:  # e.g. rules.cross_cover records the seat each person fills
         result.roster = rule.annotate_roster(result.roster, cfg)

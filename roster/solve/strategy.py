@@ -14,8 +14,12 @@ from __future__ import annotations
 from constraints.base import Rule
 from constraints.problem import Problem
 
-# Above this many candidates (people x shift instances x their districts) "auto" is the search.
+# "auto" is the search above this many candidates (people x shift instances x their districts) ...
 LNS_ABOVE_CANDIDATES = 60_000
+# ... or, on a horizon of more than one week, above this many.  Measured (BENCHMARKS.md, Roster
+# scale): whole-model HiGHS solved the 400-staff week (29 000 candidates) and 50 staff over 28 days
+# (14 400) to optimal, but held no roster after 300 s on the example city's 4 weeks (34 600).
+LNS_ABOVE_CANDIDATES_MULTI_WEEK = 20_000
 
 
 def model_size(problem: Problem) -> int:
@@ -31,4 +35,5 @@ def choose_strategy(problem: Problem, rules: list[Rule] | None = None) -> str:
         return "mip"  # the search drives HiGHS directly
     if s.strategy != "auto":
         return s.strategy
-    return "lns" if model_size(problem) > LNS_ABOVE_CANDIDATES else "mip"
+    limit = LNS_ABOVE_CANDIDATES if problem.days <= 7 else LNS_ABOVE_CANDIDATES_MULTI_WEEK
+    return "lns" if model_size(problem) > limit else "mip"

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+
+import pandas as pd
 
 import pytest
 
 from cities import person, problem, small_config
 from roster.cli.progress import PlainDisplay, RichDisplay, describe, solve_display
-from roster.solve.strategy import LNS_ABOVE_CANDIDATES, choose_strategy, model_size
+from constraints.problem import Problem
+from cities import no_leave
+from roster.solve.strategy import LNS_ABOVE_CANDIDATES, LNS_ABOVE_CANDIDATES_MULTI_WEEK, choose_strategy, model_size
 from roster.solve.trace import SolveTrace, TracePoint
 
 
@@ -99,3 +104,13 @@ def test_auto_strategy_follows_the_model_size():
     assert choose_strategy(problem(pinned, _people(pinned, n, floats=("South",)))) == "mip"
     cbc = small_config(**{"solver.name": "cbc"})
     assert choose_strategy(problem(cbc, _people(cbc, n, floats=("South",)))) == "mip"
+
+
+def test_auto_strategy_takes_the_search_sooner_on_a_multi_week_period():
+    cfg = small_config()
+    people = pd.DataFrame(_people(cfg, 125))  # 125 x 6 shifts x 28 days: above the multi-week threshold
+    req = pd.DataFrame(columns=["district", "hour", "role", "required"])
+    period = Problem.build(cfg, dt.date(2026, 11, 2), people, no_leave(), req, days=28)
+    week = Problem.build(cfg, dt.date(2026, 11, 2), people, no_leave(), req, days=7)
+    assert model_size(period) > LNS_ABOVE_CANDIDATES_MULTI_WEEK >= model_size(week)
+    assert choose_strategy(period) == "lns" and choose_strategy(week) == "mip"
