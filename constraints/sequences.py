@@ -460,7 +460,8 @@ class MaxWeekends(Rule):
 
     def carried(self, problem) -> dict[str, int]:
         """Weekends each person worked in the previous roster, inside the period that ends with the horizon."""
-        return {sid: sum(weeks.values()) for sid, weeks in self.carried_weeks(problem).items()}
+        first = -(-problem.days // 7) - (self.params.period_weeks or 0)
+        return {sid: sum(n for wk, n in weeks.items() if wk >= first) for sid, weeks in self.carried_weeks(problem).items()}
 
     def windows(self, problem) -> list[tuple[int, int, list[int]]]:
         """The periods the cap holds over: ``(first week, last week, indices into weekends(problem))``.
