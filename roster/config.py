@@ -151,7 +151,7 @@ class Solver(_Strict):
     # "auto": chosen by the model's size (roster/solve/strategy.py).  "mip": one solve of the whole model.  "lns": fix-and-optimise search
     # (roster/solve/lns/) for lns_share of the time, then the whole model from the
     # best roster found; for rosters too large for HiGHS to find good rosters whole.
-    strategy: Literal["auto", "mip", "lns"] = "auto"
+    strategy: Literal["auto", "mip", "lns", "chain"] = "auto"
     lns_share: float = Field(default=0.9, ge=0, le=1)
 
     @model_validator(mode="after")

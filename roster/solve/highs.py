@@ -134,11 +134,17 @@ class BulkHiGHS(pulp.HiGHS):
 
     # A roster.solve.trace.SolveTrace told of the incumbents and bounds as HiGHS finds them.
     trace = None
+    # A MIP start: (variable, value) pairs; HiGHS completes the columns left out.
+    start: list | None = None
 
     def callSolver(self, lp):
         BulkHiGHS.use_threads(self.threads)
         if self.trace is not None:
             self.trace.watch_highs(lp.solverModel)
+        if self.start:
+            idx = np.asarray([v.index for v, _ in self.start], dtype=np.int32)
+            val = np.asarray([value for _, value in self.start], dtype=float)
+            lp.solverModel.setSolution(len(idx), idx, val)
         lp.solverModel.run()
 
 
@@ -151,12 +157,13 @@ def make_solver(cfg, *, time_limit: float | None = None, msg: bool = False):
 
 
 def solve_model(m: ModelContext, *, time_limit: float | None = None, msg: bool = False,
-                trace=None) -> tuple[str, float | None, float | None, float]:
-    """Solve; return (status, objective, best bound, seconds). ``trace``: a SolveTrace (HiGHS only)."""
+                trace=None, start: list | None = None) -> tuple[str, float | None, float | None, float]:
+    """Solve; return (status, objective, best bound, seconds). ``trace``: a SolveTrace; ``start``:
+    (variable, value) pairs of a MIP start (both HiGHS only)."""
     cfg = m.config
     solver = make_solver(cfg, time_limit=time_limit, msg=msg)
     if isinstance(solver, BulkHiGHS):
-        solver.trace = trace
+        solver.trace, solver.start = trace, start
     t0 = time.perf_counter()
     m.prob.solve(solver)
     seconds = time.perf_counter() - t0

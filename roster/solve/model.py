@@ -9,6 +9,7 @@ measured separately.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from constraints.base import ModelContext, Rule, new_variable
 from constraints.count_hull import add_hours_hulls
 from constraints.problem import Problem
 from constraints.sequences import add_run_flow
+from roster.solve.chain import start_values, week_problem
 from roster.solve.highs import solve_model
 from roster.solve.lns import lns_solve
 from roster.solve.strategy import choose_strategy
@@ -102,6 +104,35 @@ def gap_of(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
+# With strategy "chain", the share of the time limit the weeks one by one may take.
+CHAIN_SHARE = 0.5
+
+
+def _solve_chained(problem: Problem, rules: list[Rule], m: ModelContext, limit: float, trace: SolveTrace):
+    """The period's weeks one after another (each whole, chained by ``previous``), then the whole
+    period's model from their roster as a MIP start; returns (status, objective, bound, seconds)."""
+    t0 = time.perf_counter()
+    weeks = len(problem.weeks())
+    rows, previous = [], problem.previous
+    for w in range(weeks):
+        left = CHAIN_SHARE * limit - (time.perf_counter() - t0)
+        wp = week_problem(problem, w, previous)
+        wp.config = problem.config.model_copy(update={"solver": problem.config.solver.model_copy(update={"strategy": "mip"})})
+        res = solve(wp, rules, time_limit=max(left / (weeks - w), 1.0))
+        if res.status not in ("optimal", "feasible"):
+            log.info("chain: week %d of %d has no roster (%s); the whole model starts without one", w + 1, weeks, res.status)
+            rows = None
+            break
+        week = res.roster[[d < wp.monday + dt.timedelta(days=7) for d in res.roster["date"]]]
+        rows.append(week)
+        previous = pd.concat([p for p in (previous, week) if p is not None], ignore_index=True)
+        log.info("chain: week %d of %d %s in %.1f s", w + 1, weeks, res.status, res.solve_seconds)
+    start = start_values(m.assign, pd.concat(rows, ignore_index=True)) if rows else None
+    status, objective, bound, _ = solve_model(m, time_limit=max(limit - (time.perf_counter() - t0), 1.0), trace=trace,
+                                              start=start)
+    return status, objective, bound, time.perf_counter() - t0
+
+
 def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: float | None = None,
           watcher: SolveWatcher | None = None) -> SolveResult:
     """Build and solve the roster model for ``problem``; ``watcher`` is told of the solve's progress."""
@@ -118,7 +149,9 @@ def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: floa
     trace = SolveTrace(watcher)
     trace.start(limit)
     try:
-        if use_lns:
+        if strategy == "chain":
+            status, objective, bound, seconds = _solve_chained(problem, rules, m, limit, trace)
+        elif use_lns:
             res = lns_solve(m, time_limit=limit, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
                             lns_share=s.lns_share, trace=trace)
             status, objective, bound, seconds = res.status, res.objective, res.bound, res.seconds

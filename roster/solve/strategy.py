@@ -33,6 +33,8 @@ def choose_strategy(problem: Problem, rules: list[Rule] | None = None) -> str:
     s = problem.config.solver
     if s.name != "highs":
         return "mip"  # the search drives HiGHS directly
+    if s.strategy == "chain" and problem.days <= 7:
+        return "mip"  # one week: nothing to chain
     if s.strategy != "auto":
         return s.strategy
     limit = LNS_ABOVE_CANDIDATES if problem.days <= 7 else LNS_ABOVE_CANDIDATES_MULTI_WEEK
