@@ -36,13 +36,13 @@ def _dump(raw: dict, prefix: str = "") -> list[str]:
 
 
 def write_period_city(folder: Path, *, time_limit: float = 20, planning: dict | None = None,
-                      rules: dict | None = None, labour: dict | None = None) -> Path:
+                      rules: dict | None = None, labour: dict | None = None, solver: dict | None = None) -> Path:
     """roster.toml, calls.csv, staff.csv and time_off.csv of the example's smallest district in ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     raw = tomllib.loads((ROOT / "roster.toml").read_text())
     raw["districts"] = {DISTRICT: {}}
     raw["data"] = {"calls": "calls.csv", "staff": "staff.csv", "time_off": "time_off.csv"}
-    raw["solver"] = {**raw["solver"], "time_limit_seconds": time_limit, "relative_gap": 0.01}
+    raw["solver"] = {**raw["solver"], "time_limit_seconds": time_limit, "relative_gap": 0.01, **(solver or {})}
     raw["rules"] = rules or {}
     if labour is not None:
         raw["labour"] = {**raw["labour"], **labour}

@@ -140,7 +140,7 @@ class BulkHiGHS(pulp.HiGHS):
     def callSolver(self, lp):
         BulkHiGHS.use_threads(self.threads)
         if self.trace is not None:
-            self.trace.watch_highs(lp.solverModel)
+            self.trace.watch_highs(lp.solverModel, bounds=not self.start)
         if self.start:
             idx = np.asarray([v.index for v, _ in self.start], dtype=np.int32)
             val = np.asarray([value for _, value in self.start], dtype=float)

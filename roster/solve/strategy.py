@@ -1,5 +1,8 @@
 """Which solve a plan gets when ``solver.strategy`` is ``"auto"`` (the default): by the model's size.
 
+``"mip"`` (the whole model in HiGHS), ``"lns"`` (the neighbourhood search) or, on a period of
+several weeks, ``"chain"`` (the weeks one after another as a start for the whole model).
+
 HiGHS on the whole model finds good rosters and proves them optimal on a week of a city of
 a few hundred people; on longer horizons of large cities its heuristics stall and it may
 hold no roster at all after ten minutes, where the neighbourhood search
@@ -14,12 +17,14 @@ from __future__ import annotations
 from constraints.base import Rule
 from constraints.problem import Problem
 
-# "auto" is the search above this many candidates (people x shift instances x their districts) ...
+# On one week, "auto" is the search above this many candidates (people x shift instances x their
+# districts).
 LNS_ABOVE_CANDIDATES = 60_000
-# ... or, on a horizon of more than one week, above this many.  Measured (BENCHMARKS.md, Roster
-# scale): whole-model HiGHS solved the 400-staff week (29 000 candidates) and 50 staff over 28 days
-# (14 400) to optimal, but held no roster after 300 s on the example city's 4 weeks (34 600).
-LNS_ABOVE_CANDIDATES_MULTI_WEEK = 20_000
+# On a period of more than one week, "auto" chains the weeks (roster/solve/chain.py) above this
+# many.  Measured (BENCHMARKS.md, Roster scale): whole-model HiGHS solved the 400-staff week
+# (29 000 candidates) and 50 staff over 28 days (14 400) to optimal; on the example city's 4 weeks
+# (34 600) it held no roster after 300 s, nor did the search, while the chained weeks gave one.
+CHAIN_ABOVE_CANDIDATES_MULTI_WEEK = 20_000
 
 
 def model_size(problem: Problem) -> int:
@@ -37,5 +42,7 @@ def choose_strategy(problem: Problem, rules: list[Rule] | None = None) -> str:
         return "mip"  # one week: nothing to chain
     if s.strategy != "auto":
         return s.strategy
-    limit = LNS_ABOVE_CANDIDATES if problem.days <= 7 else LNS_ABOVE_CANDIDATES_MULTI_WEEK
-    return "lns" if model_size(problem) > limit else "mip"
+    size = model_size(problem)
+    if problem.days > 7:
+        return "chain" if size > CHAIN_ABOVE_CANDIDATES_MULTI_WEEK else "mip"
+    return "lns" if size > LNS_ABOVE_CANDIDATES else "mip"

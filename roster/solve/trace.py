@@ -91,12 +91,16 @@ class SolveTrace:
         if self.watcher is not None:
             self.watcher.update(point)
 
-    def watch_highs(self, highs) -> None:
-        """Subscribe to a ``highspy.Highs``'s MIP callbacks: new incumbents, and the bound as it rises."""
+    def watch_highs(self, highs, *, bounds: bool = True) -> None:
+        """Subscribe to a ``highspy.Highs``'s MIP callbacks: new incumbents, and the bound as it rises.
+
+        ``bounds=False`` takes the incumbents only: with a partial MIP start, HiGHS first completes
+        the start by a search whose bound is that search's, not the model's.
+        """
 
         def on_event(event) -> None:
             d = event.data_out
-            self.offer(d.mip_primal_bound, d.mip_dual_bound)
+            self.offer(d.mip_primal_bound, d.mip_dual_bound if bounds else None)
 
         for hook in (highs.cbMipImprovingSolution, highs.cbMipInterrupt, highs.cbMipLogging):
             hook.subscribe(on_event)

@@ -13,7 +13,7 @@ from cities import person, problem, small_config
 from roster.cli.progress import PlainDisplay, RichDisplay, describe, solve_display
 from constraints.problem import Problem
 from cities import no_leave
-from roster.solve.strategy import LNS_ABOVE_CANDIDATES, LNS_ABOVE_CANDIDATES_MULTI_WEEK, choose_strategy, model_size
+from roster.solve.strategy import CHAIN_ABOVE_CANDIDATES_MULTI_WEEK, LNS_ABOVE_CANDIDATES, choose_strategy, model_size
 from roster.solve.trace import SolveTrace, TracePoint
 
 
@@ -48,6 +48,33 @@ def test_trace_keeps_only_improvements_and_computes_the_gap():
     assert rec.points == t.points
     assert t.as_list()[-1] == {"seconds": pytest.approx(t.points[-1].seconds, abs=0.01), "objective": 100.0,
                                "bound": 95.0, "gap": 0.05}
+
+
+def test_without_bounds_the_highs_events_give_incumbents_only():
+    class Event:
+        def __init__(self, primal, dual):
+            self.data_out = type("Out", (), {"mip_primal_bound": primal, "mip_dual_bound": dual})()
+
+    class Hook:
+        def __init__(self):
+            self.fns = []
+
+        def subscribe(self, fn):
+            self.fns.append(fn)
+
+    class FakeHighs:
+        cbMipImprovingSolution, cbMipInterrupt, cbMipLogging = Hook(), Hook(), Hook()
+
+    t = SolveTrace()
+    h = FakeHighs()
+    t.watch_highs(h, bounds=False)
+    h.cbMipImprovingSolution.fns[0](Event(120.0, 119.0))
+    assert [(p.objective, p.bound) for p in t.points] == [(120.0, None)]
+    t2 = SolveTrace()
+    t2.watch_highs(FakeHighs2 := type("H", (), {"cbMipImprovingSolution": Hook(), "cbMipInterrupt": Hook(),
+                                                "cbMipLogging": Hook()})())
+    FakeHighs2.cbMipInterrupt.fns[0](Event(120.0, 119.0))
+    assert [(p.objective, p.bound) for p in t2.points] == [(120.0, 119.0)]
 
 
 def test_a_bound_above_the_roster_is_capped_at_it():
@@ -106,11 +133,13 @@ def test_auto_strategy_follows_the_model_size():
     assert choose_strategy(problem(cbc, _people(cbc, n, floats=("South",)))) == "mip"
 
 
-def test_auto_strategy_takes_the_search_sooner_on_a_multi_week_period():
+def test_auto_strategy_chains_the_weeks_of_a_large_period():
     cfg = small_config()
     people = pd.DataFrame(_people(cfg, 125))  # 125 x 6 shifts x 28 days: above the multi-week threshold
     req = pd.DataFrame(columns=["district", "hour", "role", "required"])
     period = Problem.build(cfg, dt.date(2026, 11, 2), people, no_leave(), req, days=28)
     week = Problem.build(cfg, dt.date(2026, 11, 2), people, no_leave(), req, days=7)
-    assert model_size(period) > LNS_ABOVE_CANDIDATES_MULTI_WEEK >= model_size(week)
-    assert choose_strategy(period) == "lns" and choose_strategy(week) == "mip"
+    assert model_size(period) > CHAIN_ABOVE_CANDIDATES_MULTI_WEEK >= model_size(week)
+    assert choose_strategy(period) == "chain" and choose_strategy(week) == "mip"
+    chain = small_config(**{"solver.strategy": "chain"})
+    assert choose_strategy(Problem.build(chain, dt.date(2026, 11, 2), people, no_leave(), req, days=7)) == "mip"
