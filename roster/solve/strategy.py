@@ -21,10 +21,11 @@ from constraints.problem import Problem
 # districts).
 LNS_ABOVE_CANDIDATES = 60_000
 # On a period of more than one week, "auto" chains the weeks (roster/solve/chain.py) above this
-# many.  Measured (BENCHMARKS.md, Roster scale): whole-model HiGHS solved the 400-staff week
-# (29 000 candidates) and 50 staff over 28 days (14 400) to optimal; on the example city's 4 weeks
-# (34 600) it held no roster after 300 s, nor did the search, while the chained weeks gave one.
-CHAIN_ABOVE_CANDIDATES_MULTI_WEEK = 20_000
+# many.  Measured (BENCHMARKS.md): 50 staff over 28 days (14 400 candidates) chained reached
+# 0.15 % in 58 s where the whole model took 284 s to 0.06 %; on the example city's 4 weeks
+# (34 600) the whole model and the search held no roster after 300 s, the chained weeks had one
+# at 154 s.  Below it a period is small enough to solve whole in seconds.
+CHAIN_ABOVE_CANDIDATES_MULTI_WEEK = 5_000
 
 
 def model_size(problem: Problem) -> int:
