@@ -1,13 +1,18 @@
 """How the roster MIP scales: model build and solve time, gap, peak memory, HiGHS vs CBC.
 
+Each row also gives, from the solve's trace (``SolveResult.trace``), the seconds from the start
+of the model build to the first roster, to a gap of 2 % and of 0.5 % ("–": not reached).
+
     python benchmarks/roster_scale.py                       # the default grid, both solvers
     python benchmarks/roster_scale.py --cases 50x3x7 400x20x28 --solvers highs --time-limit 600
     python benchmarks/roster_scale.py --cases example --solvers highs cbc
     python benchmarks/roster_scale.py --cases 400x20x28 --solvers highs --strategy lns   # solver.strategy
+    python benchmarks/roster_scale.py --cases example4 --solvers highs --strategy auto --time-limit 300
 
 A case is ``STAFFxDISTRICTSxDAYS`` (a synthetic city from :mod:`benchmarks.scale_city`,
-generated like the example) or ``example`` (the example city's default week,
-through the real forecast and requirements).  Each case runs in its own
+generated like the example), ``example`` (the example city's default week,
+through the real forecast and requirements) or ``exampleN`` (the example city's N weeks
+from 2026-10-05, as ``roster plan --weeks N --week 2026-10-05``).  Each case runs in its own
 process so its peak memory (max RSS of the process and, for CBC, of the solver
 child) is its own.  Prints one Markdown row per case and solver; ``--json``
 appends raw results to a file as they arrive (so a long run can be watched).
@@ -31,17 +36,23 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_CASES = ["example", "50x3x7", "100x6x7", "200x10x7", "400x20x7", "50x3x28", "100x6x28", "200x10x28", "400x20x28"]
 
 
-def example_problem(solver: str, time_limit: float):
+EXAMPLE_PERIOD_START = "2026-10-05"
+
+
+def example_problem(solver: str, time_limit: float, weeks: int = 1):
     from roster.config import load_config
-    from roster.pipeline import forecast_stage, load_inputs, requirements_stage
-    from constraints.problem import Problem
+    from roster.pipeline import forecast_stage, load_inputs, problem_stage, requirements_stage
 
     cfg = load_config(ROOT / "roster.toml")
     cfg = cfg.model_copy(update={"solver": cfg.solver.model_copy(update={"name": solver, "time_limit_seconds": time_limit})})
-    inputs = load_inputs(cfg)
-    fc = forecast_stage(inputs.calls, cfg, inputs.monday, inputs.calls_source)
+    if weeks == 1:
+        inputs = load_inputs(cfg)
+    else:
+        inputs = load_inputs(cfg, EXAMPLE_PERIOD_START, weeks=weeks)
+    fc = forecast_stage(inputs.calls, cfg, inputs.monday, inputs.calls_source, weeks=inputs.weeks)
     req, _ = requirements_stage(fc.table, inputs)
-    return Problem.build(cfg, inputs.monday, inputs.staff, inputs.leave, req)
+    pp = problem_stage(inputs, req)
+    return pp.problem, pp.rules
 
 
 def run_one(case: str, solver: str, time_limit: float, gap: float, strategy: str = "mip") -> dict:
@@ -51,18 +62,19 @@ def run_one(case: str, solver: str, time_limit: float, gap: float, strategy: str
     from benchmarks.scale_city import make_city
 
     t0 = time.perf_counter()
-    if case == "example":
-        problem = example_problem(solver, time_limit)
+    rules = None
+    if case.startswith("example"):
+        problem, rules = example_problem(solver, time_limit, int(case[len("example"):] or 1))
     else:
         n, d, days = (int(x) for x in case.split("x"))
         problem = make_city(n, d, days, solver=solver, time_limit=time_limit, gap=gap)
-    if solver == "highs" and strategy != "mip":
+    if solver == "highs":
         cfg = problem.config
         cfg = cfg.model_copy(update={"solver": cfg.solver.model_copy(update={"strategy": strategy})})
         problem = dataclasses.replace(problem, config=cfg)
     gen_s = time.perf_counter() - t0
     t1 = time.perf_counter()
-    res = roster_model.solve(problem, time_limit=time_limit)
+    res = roster_model.solve(problem, rules, time_limit=time_limit)
     total = time.perf_counter() - t1
     self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -77,6 +89,20 @@ def run_one(case: str, solver: str, time_limit: float, gap: float, strategy: str
         "peak_rss_mb": round(self_kb / 1024, 1), "solver_child_rss_mb": round(child_kb / 1024, 1),
         "variables": res.model_size.get("variables"), "constraints": res.model_size.get("constraints"),
         "shortfall_hours": short, "time_limit": time_limit, "gap_setting": gap, "strategy": strategy,
+        "chosen_strategy": res.strategy, "trace": res.trace, **milestones(res.trace, res.build_seconds),
+    }
+
+
+def milestones(trace: list[dict], build_s: float) -> dict:
+    """Seconds from the start of the build to the first roster and to gaps of 2 % and 0.5 %."""
+    def first(pred):
+        t = next((p["seconds"] for p in trace if pred(p)), None)
+        return None if t is None else round(build_s + t, 1)
+
+    return {
+        "first_roster_s": first(lambda p: p["objective"] is not None),
+        "gap_2pct_s": first(lambda p: p["gap"] is not None and p["gap"] <= 0.02),
+        "gap_05pct_s": first(lambda p: p["gap"] is not None and p["gap"] <= 0.005),
     }
 
 
@@ -93,12 +119,21 @@ def row(r: dict, highs_bound: dict) -> str:
             gap = "unknown"
     obj = "–" if r["objective"] is None else f"{r['objective']:,.0f}"
     mem = r["peak_rss_mb"] + (r["solver_child_rss_mb"] if r["solver"] == "cbc" else 0)
-    return (f"| {r['case']} | {r['staff']} | {r['districts']} | {r['days']} | {r['solver']} | {r['status']} | {r['build_s']:.1f} | "
-            f"{r['solve_s']:.1f} | {100 * (r['build_share'] or 0):.0f} % | {gap} | {obj} | {mem:.0f} | {r['variables']:,} | {r['constraints']:,} |")
+    solver = r["solver"]
+    if r["solver"] != "cbc" and r.get("strategy") == "auto":
+        solver = f"highs (auto: {r.get('chosen_strategy')})"
+
+    def s(key):
+        return "–" if r.get(key) is None else f"{r[key]:.1f}"
+
+    return (f"| {r['case']} | {r['staff']} | {r['districts']} | {r['days']} | {solver} | {r['status']} | {r['build_s']:.1f} | "
+            f"{r['solve_s']:.1f} | {s('first_roster_s')} | {s('gap_2pct_s')} | {s('gap_05pct_s')} | {gap} | {obj} | {mem:.0f} | "
+            f"{r['variables']:,} | {r['constraints']:,} |")
 
 
-HEADER = ("| case | staff | districts | days | solver | status | build s | solve s | build share | gap | objective | peak MB | variables | constraints |\n"
-          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+HEADER = ("| case | staff | districts | days | solver | status | build s | solve s | first roster s | 2 % gap s | 0.5 % gap s "
+          "| final gap | objective | peak MB | variables | constraints |\n"
+          "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 
 
 def main(argv=None) -> None:
@@ -107,7 +142,7 @@ def main(argv=None) -> None:
     ap.add_argument("--solvers", nargs="+", default=["highs", "cbc"], choices=["highs", "cbc"])
     ap.add_argument("--time-limit", type=float, default=600)
     ap.add_argument("--gap", type=float, default=0.005)
-    ap.add_argument("--strategy", choices=["mip", "lns"], default="mip", help="solver.strategy for the HiGHS runs")
+    ap.add_argument("--strategy", choices=["auto", "mip", "lns", "chain"], default="auto", help="solver.strategy for the HiGHS runs")
     ap.add_argument("--json", type=Path, help="append each result as a JSON line to this file")
     ap.add_argument("--one", nargs=2, metavar=("CASE", "SOLVER"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)

@@ -440,85 +440,136 @@ class MaxWeekends(Rule):
     def __init__(self, params=None):
         self.params = params or self.Params()
 
-    def carried(self, problem) -> dict[str, int]:
-        """Weekends each person worked in the previous roster, inside the rolling period."""
+    def carried_weeks(self, problem) -> dict[str, dict[int, int]]:
+        """Weekends each person worked in the previous roster, by week number (negative: before the horizon)."""
         prev = problem.previous
         if self.params.period_weeks is None or prev is None or prev.empty:
             return {}
-        back = self.params.period_weeks - -(-problem.days // 7)  # weeks of the period before this horizon
-        if back <= 0:
-            return {}
-        first = problem.monday - dt.timedelta(days=7 * back)
-        out: dict[str, int] = {}
+        first = problem.monday - dt.timedelta(days=7 * (self.params.period_weeks - 1))
+        out: dict[str, dict[int, int]] = {}
         for sid, grp in prev.groupby("staff_id"):
             saturdays = {
                 d - dt.timedelta(days=d.weekday() - 5)
                 for d in pd.to_datetime(grp["date"]).dt.date
                 if first <= d < problem.monday and d.weekday() >= 5
             }
-            if saturdays:
-                out[sid] = len(saturdays)
+            for sat in saturdays:
+                week = (sat - problem.monday).days // 7
+                out.setdefault(sid, {})[week] = out.get(sid, {}).get(week, 0) + 1
+        return out
+
+    def carried(self, problem) -> dict[str, int]:
+        """Weekends each person worked in the previous roster, inside the period that ends with the horizon."""
+        first = -(-problem.days // 7) - (self.params.period_weeks or 0)
+        return {sid: sum(n for wk, n in weeks.items() if wk >= first) for sid, weeks in self.carried_weeks(problem).items()}
+
+    def windows(self, problem) -> list[tuple[int, int, list[int]]]:
+        """The periods the cap holds over: ``(first week, last week, indices into weekends(problem))``.
+
+        Without ``period_weeks``, the whole horizon.  With it, every run of ``period_weeks``
+        consecutive weeks that ends inside the horizon (a rolling period: over 8 weeks, "two in
+        four" holds for weeks 1-4, 2-5, ... 5-8, and for the windows reaching back into the
+        previous roster's weeks).
+        """
+        wks = weekends(problem)
+        week_of = [w[0] // 7 for w in wks]
+        n_weeks = -(-problem.days // 7)
+        period = self.params.period_weeks
+        if period is None:
+            return [(0, n_weeks - 1, list(range(len(wks))))]
+        return [(e - period + 1, e, [i for i, wk in enumerate(week_of) if e - period + 1 <= wk <= e]) for e in range(n_weeks)]
+
+    def window_caps(self, problem) -> dict[str, list[tuple[list[int], int, int]]]:
+        """Per person, each window that can bind: ``(weekend indices, cap left, weekends carried in)``.
+
+        A window is left out when it cannot bind (no more weekends than its cap) or when a
+        window holding all its weekends has a cap at most as large.
+        """
+        carried = self.carried_weeks(problem)
+        base = person_limits(problem.staff, MAX_WEEKENDS_COLUMN, self.params.max)
+        wins = self.windows(problem)
+        out: dict[str, list] = {}
+        for sid, v in base.items():
+            if v is None:
+                continue
+            mine = carried.get(sid, {})
+            caps = []
+            for first, last, idx in wins:
+                before = sum(n for wk, n in mine.items() if first <= wk <= last)
+                caps.append((idx, max(0, _int_limit(v) - before), before))
+            keep = []
+            for i, (idx, cap, before) in enumerate(caps):
+                if len(idx) <= cap:
+                    continue
+                if any(j != i and set(idx) <= set(o) and (c < cap or (c == cap and (set(idx) < set(o) or j < i)))
+                       for j, (o, c, _) in enumerate(caps)):
+                    continue
+                keep.append((idx, cap, before))
+            out[sid] = keep
         return out
 
     def run_limits(self, problem) -> dict[str, dict[str, int | None]]:
         return {"max_weekends": self.limits(problem)}
 
     def limits(self, problem) -> dict[str, int | None]:
-        """Each person's cap for this horizon: their cap less the weekends already worked in the period."""
-        carried = self.carried(problem)
+        """Each person's cap on the horizon's weekends in total, for the run flow (None: none that holds
+        over the whole horizon, as when the rolling period is shorter than it)."""
+        n_weeks = -(-problem.days // 7)
         base = person_limits(problem.staff, MAX_WEEKENDS_COLUMN, self.params.max)
+        if self.params.period_weeks is not None and self.params.period_weeks < n_weeks:
+            return dict.fromkeys(base)
+        carried = self.carried(problem)
         return {k: None if v is None else max(0, _int_limit(v) - carried.get(k, 0)) for k, v in base.items()}
 
     def restrict(self, cand: pd.DataFrame, problem) -> pd.DataFrame:
-        """A cap of 0 means no weekend shift at all: such candidates are never created."""
-        lim = self.limits(problem)
-        zero = {sid for sid, v in lim.items() if v == 0}
-        if not zero:
+        """A window with a cap of 0 means no weekend shift in it: such candidates are never created."""
+        wks = weekends(problem)
+        banned = {(sid, d) for sid, wins in self.window_caps(problem).items()
+                  for idx, cap, _ in wins if cap == 0 for i in idx for d in wks[i]}
+        if not banned:
             return cand
-        wk = {d for w in weekends(problem) for d in w}
-        drop = cand["staff_id"].isin(zero).to_numpy() & cand["day"].isin(wk).to_numpy()
-        return cand[~drop]
+        drop = [(sid, d) in banned for sid, d in zip(cand["staff_id"], cand["day"])]
+        return cand[~pd.Series(drop, index=cand.index, dtype=bool)]
 
     def apply(self, m: ModelContext) -> None:
-        lim = self.limits(m.problem)
         wks = weekends(m.problem)
         by_day = day_vars(m)
-        for sid, days in by_day.items():
-            cap = lim.get(sid)
-            if cap is None or cap >= len(wks):
-                continue
-            worked = []
-            for w in wks:
-                vs = [days.get(d, []) for d in w]
-                vs = [v for v in vs if v]
+        for sid, wins in self.window_caps(m.problem).items():
+            days = by_day.get(sid, {})
+            worked: dict[int, list] = {}
+            for i, w in enumerate(wks):
+                vs = [v for v in (days.get(d, []) for d in w) if v]
                 if not vs:
                     continue
                 if len(vs) == 1:
-                    worked.append([(x, 1) for x in vs[0]])  # one day: the day's work itself
+                    worked[i] = [(x, 1) for x in vs[0]]  # one day: the day's work itself
                     continue
                 k = m.new_var("weekend", low=0, up=1)
                 for v in vs:
                     m.add_hard(self.name, pulp.LpAffineExpression([(k, 1)] + [(x, -1) for x in v]), ">=", 0,
                                f"{sid}, weekend of {day_label(m.problem, w[0])}")
-                worked.append([(k, 1)])
-            if len(worked) > cap:
-                m.add_hard(self.name, pulp.LpAffineExpression([t for w in worked for t in w]), "<=", cap, f"{sid}, horizon")
+                worked[i] = [(k, 1)]
+            for idx, cap, _ in wins:
+                terms = [t for i in idx if i in worked for t in worked[i]]
+                if sum(1 for i in idx if i in worked) > cap:
+                    where = "horizon" if self.params.period_weeks is None else f"period with weekends from {day_label(m.problem, wks[idx[0]][0])}"
+                    m.add_hard(self.name, pulp.LpAffineExpression(terms), "<=", cap, f"{sid}, {where}")
 
     def check(self, ctx: RosterContext) -> list[Violation]:
-        lim = self.limits(ctx.problem)
-        carried = self.carried(ctx.problem)
         worked = worked_days_by_person(ctx, include_previous=False)
         wks = weekends(ctx.problem)
+        period = self.params.period_weeks
         out = []
-        for sid, cap in lim.items():
-            if cap is None:
-                continue
+        for sid, wins in self.window_caps(ctx.problem).items():
             days = worked.get(sid, set())
-            n = sum(1 for w in wks if any(d in days for d in w))
-            if n > cap:
-                before = carried.get(sid, 0)
-                why = f" after {before} in the previous weeks of the {self.params.period_weeks}-week period" if before else ""
-                out.append(Violation(self.name, f"{sid} works {n} weekends in the horizon; at most {cap} are allowed{why}",
+            for idx, cap, before in wins:
+                n = sum(1 for i in idx if any(d in days for d in wks[i]))
+                if n <= cap:
+                    continue
+                why = f" after {before} in the previous weeks of the {period}-week period" if before else ""
+                where = "the horizon" if period is None else \
+                    f"the {period}-week period with weekends from {day_label(ctx.problem, wks[idx[0]][0])}"
+                out.append(Violation(self.name, f"{sid} works {n} weekends in {where}; at most {cap} are allowed{why}",
                                      staff_id=sid, amount=n - cap))
         return out
 

@@ -160,10 +160,10 @@ class Solver(_Strict):
     relative_gap: float = Field(default=0.005, ge=0)
     threads: int = Field(default=2, ge=1)
     seed: int = 7
-    # "mip": one solve of the whole model.  "lns": fix-and-optimise search
+    # "auto": chosen by the model's size (roster/solve/strategy.py).  "mip": one solve of the whole model.  "lns": fix-and-optimise search
     # (roster/solve/lns/) for lns_share of the time, then the whole model from the
     # best roster found; for rosters too large for HiGHS to find good rosters whole.
-    strategy: Literal["mip", "lns"] = "mip"
+    strategy: Literal["auto", "mip", "lns", "chain"] = "auto"
     lns_share: float = Field(default=0.9, ge=0, le=1)
 
     @model_validator(mode="after")
@@ -171,6 +171,31 @@ class Solver(_Strict):
         if self.strategy == "lns" and self.name != "highs":
             raise ValueError('strategy = "lns" drives HiGHS directly; set name = "highs" or strategy = "mip"')
         return self
+
+
+MAX_WEEKS = 8
+
+
+class Planning(_Strict):
+    # Weeks in one roster period (``roster plan --weeks`` overrides it).
+    weeks: int = 1
+
+    @field_validator("weeks")
+    @classmethod
+    def _weeks_in_range(cls, value: int) -> int:
+        if not 1 <= value <= MAX_WEEKS:
+            raise ValueError(f"a roster period is 1 to {MAX_WEEKS} weeks; give a whole number in that range, e.g. weeks = 4")
+        return value
+
+
+def period_weeks(cfg: "Config", weeks: int | None) -> int:
+    """The weeks of one roster period: ``weeks`` (``--weeks``) when given, else ``[planning] weeks``."""
+    if weeks is None:
+        return cfg.planning.weeks
+    if isinstance(weeks, bool) or not isinstance(weeks, int) or not 1 <= weeks <= MAX_WEEKS:
+        raise InputError(f"--weeks {weeks}: a roster period is 1 to {MAX_WEEKS} weeks; give a whole number in that "
+                         "range (e.g. --weeks 4), or leave it out to use [planning] weeks of roster.toml.")
+    return weeks
 
 
 class Objective(_Strict):
@@ -253,6 +278,7 @@ class Config(_Strict):
     service: Service | None = None
     forecast: Forecast = Forecast()
     solver: Solver = Solver()
+    planning: Planning = Planning()
     objective: Objective = Objective()
     pay: Pay | None = None
     privacy: Privacy = Privacy()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from pathlib import Path
@@ -16,6 +17,7 @@ from roster.errors import InfeasibleError, InputError
 def plan(
     config: Path = ConfigOpt,
     week: Optional[str] = typer.Option(None, help="Monday the week starts (YYYY-MM-DD); default: the first Monday after the call history ends."),
+    weeks: Optional[int] = typer.Option(None, "--weeks", help="Weeks in the roster period, 1 to 8, from --week (default: [planning] weeks of roster.toml, else 1)."),
     out: Path = typer.Option(Path("out"), help="Folder for roster.csv, coverage.csv, forecast.csv, requirements.csv, summary.json."),
     previous: Optional[Path] = typer.Option(None, help="Last week's roster.csv, so rest and consecutive days carry over."),
     pin: Optional[Path] = typer.Option(None, help="The published roster.csv of this week: keep its shifts and change as little as possible (after a sick call, add the leave to time_off first)."),
@@ -29,7 +31,7 @@ def plan(
     sick_from: Optional[str] = typer.Option(None, "--from", help="With --sick: first day (YYYY-MM-DD) or instant (YYYY-MM-DDTHH:MM) of the absence."),
     sick_to: Optional[str] = typer.Option(None, "--to", help="With --sick: last day (inclusive) or the instant it ends; default: the --from day."),
 ) -> None:
-    """Forecast, staff needs and an optimised roster for one week, written to OUT."""
+    """Forecast, staff needs and an optimised roster for one week (or a period of --weeks), written to OUT."""
 
     def go() -> int:
         from roster.io.outdir import check_out_dir, config_inputs
@@ -50,8 +52,11 @@ def plan(
 
             key = pseudonym_key(cfg)  # before the solve, so a missing key costs nothing and writes nothing
         try:
+            from roster.cli.progress import solve_display
+
             result = run_plan(cfg, week_, progress=progress_printer(quiet), time_limit=time_limit, previous=previous, pin=pin,
-                              freeze_before=freeze_, shift_requirements=shift_requirements, sick=sick_call)
+                              watcher=solve_display(quiet), freeze_before=freeze_, shift_requirements=shift_requirements,
+                              sick=sick_call, weeks=weeks)
         except InfeasibleError as exc:
             write_set(out, {"diagnosis.txt": exc.diagnosis + "\n"})  # the last good roster's files stay
             raise
@@ -64,7 +69,11 @@ def plan(
         written = write_set(out, files, replaces=PLAN_OUTPUTS)  # no stale file of a plan
         s = result.summary
         short = s["shortfall_hours"]
-        typer.echo(f"Roster for the week of {result.monday} ({s['hours_in_week']} hours, {cfg.timezone})")
+        if s["weeks"] == 1:
+            typer.echo(f"Roster for the week of {result.monday} ({s['hours_in_week']} hours, {cfg.timezone})")
+        else:
+            last = result.monday + dt.timedelta(days=7 * s["weeks"] - 1)
+            typer.echo(f"Roster for {s['weeks']} weeks, {result.monday} to {last} ({s['hours_in_period']} hours, {cfg.timezone})")
         gap = "" if s["gap"] is None else f", gap {100 * s['gap']:.2f} %"
         typer.echo(f"  solver:     {s['solver']} {s['status']}{gap}, {s['solve_seconds']:.1f} s (model built in {s['build_seconds']:.1f} s)")
         from roster.currency import money
@@ -114,6 +123,7 @@ def check(
     roster_file: Path = typer.Argument(..., metavar="ROSTER.csv", help="A roster to check (ours or hand-edited)."),
     config: Path = ConfigOpt,
     previous: Optional[Path] = typer.Option(None, help="Last week's roster, for rest and consecutive days across the boundary."),
+    weeks: Optional[int] = typer.Option(None, "--weeks", help="Weeks of the roster's period, 1 to 8 (default: from the roster's first and last dates)."),
     as_json: bool = typer.Option(False, "--json", help="Print violations as JSON."),
 ) -> None:
     """Check a roster against the staff file, leave and every hard rule (exit 4 on any violation)."""
@@ -122,13 +132,14 @@ def check(
         from roster.evaluate.check import check_roster
 
         cfg = load(config)
-        report = check_roster(cfg, roster_file, previous=previous)
+        report = check_roster(cfg, roster_file, previous=previous, weeks=weeks)
         hard = [v for v in report.violations if v.hard]
         soft = [v for v in report.violations if not v.hard]
         if as_json:
             typer.echo(json.dumps([v.as_dict() for v in report.violations], indent=2))
         else:
-            typer.echo(f"Checked {report.shifts} shifts of {report.staff} people, week of {report.monday}.")
+            period = f"week of {report.monday}" if report.weeks == 1 else f"{report.weeks} weeks from {report.monday}"
+            typer.echo(f"Checked {report.shifts} shifts of {report.staff} people, {period}.")
             for v in hard:
                 typer.echo(f"  VIOLATION [{v.rule}] {v.message}")
             for v in soft:

@@ -14,6 +14,7 @@ from pathlib import Path
 from roster.config import Config
 from roster.pipeline.load import as_monday, default_week, load_call_history, load_inputs, load_pins
 from roster.pipeline.result import PlanResult, pseudonyms, summarise
+from roster.solve.trace import SolveWatcher
 from roster.pipeline.stages import (
     ForecastResult,
     PlanInputs,
@@ -35,11 +36,12 @@ from roster.pipeline.stages import (
 
 def plan(cfg: Config, week: str | dt.date | None = None, *, progress: Progress = _quiet, time_limit: float | None = None,
          previous: Path | None = None, pin: Path | None = None, freeze_before: str | dt.date | None = None,
-         shift_requirements: Path | None = None, sick=None) -> PlanResult:
-    """Read the week's inputs from the files ``cfg`` names and run every stage (see :func:`load_inputs`)."""
+         shift_requirements: Path | None = None, sick=None, weeks: int | None = None,
+         watcher: SolveWatcher | None = None) -> PlanResult:
+    """Read the period's inputs from the files ``cfg`` names and run every stage (see :func:`load_inputs`)."""
     inputs = load_inputs(cfg, week, previous=previous, pin=pin, freeze_before=freeze_before,
-                         shift_requirements=shift_requirements, progress=progress, sick=sick)
-    return run_plan(inputs, progress=progress, time_limit=time_limit)
+                         shift_requirements=shift_requirements, progress=progress, sick=sick, weeks=weeks)
+    return run_plan(inputs, progress=progress, time_limit=time_limit, watcher=watcher)
 
 
 def forecast_for(cfg: Config, week: str | dt.date | None) -> tuple[dt.date, object, dict]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecast.io import load_calls
-from roster.config import Config
+from roster.config import Config, period_weeks
 from roster.errors import InputError
 from roster.io.readers import check_roster_rows, load_people, load_requests, load_roster, read_shift_requirements
 from roster.io.sick import with_sick_leave
@@ -49,8 +49,8 @@ def load_call_history(cfg: Config) -> pd.DataFrame:
     return load_calls(cfg.data.calls, cfg.timezone, known_districts=cfg.district_names)
 
 
-def load_pins(path: Path, cfg: Config, monday: dt.date, staff_ids=None) -> pd.DataFrame:
-    """The published roster's shifts in this week (rows of other weeks are ignored).
+def load_pins(path: Path, cfg: Config, monday: dt.date, staff_ids=None, weeks: int = 1) -> pd.DataFrame:
+    """The published roster's shifts in the period of ``weeks`` from ``monday`` (rows outside it are ignored).
 
     With ``staff_ids``, every row must name a known person, shift and district.
     """
@@ -58,10 +58,11 @@ def load_pins(path: Path, cfg: Config, monday: dt.date, staff_ids=None) -> pd.Da
     if staff_ids is not None:
         check_roster_rows(path, pins, cfg, staff_ids, fix="fix the row, or remove it if the shift is no longer "
                           "published (e.g. the person has left the staff file).")
-    end = monday + dt.timedelta(days=7)
+    end = monday + dt.timedelta(days=7 * weeks)
     inside = [monday <= d < end for d in pins["date"]]
     if not any(inside):
-        raise InputError(f"{path} has no shifts in the week of {monday}; pin the roster published for this week.")
+        what = f"the week of {monday}" if weeks == 1 else f"the {weeks} weeks from {monday} to {end - dt.timedelta(days=1)}"
+        raise InputError(f"{path} has no shifts in {what}; pin the roster published for this period.")
     return pins[inside].reset_index(drop=True)
 
 
@@ -88,14 +89,17 @@ def _freeze_date(freeze_before: str | dt.date | None, pin: Path | None) -> dt.da
 
 def load_inputs(cfg: Config, week: str | dt.date | None = None, *, previous: Path | None = None, pin: Path | None = None,
                 freeze_before: str | dt.date | None = None, shift_requirements: Path | None = None,
-                progress: Progress = _quiet, sick=None) -> PlanInputs:
+                progress: Progress = _quiet, sick=None, weeks: int | None = None) -> PlanInputs:
     """Read every input of one week's plan from the files ``cfg`` and the options name.
 
     ``shift_requirements`` (or ``data.shift_requirements``): staff needed per shift instead
     of the Erlang C conversion of the forecast; ``pin``: the published roster to keep, and
     ``freeze_before`` the first day it may change; ``sick``: a :class:`roster.io.sick.SickCall`
     added to the leave (recorded sick calls in sick.csv are read as leave too).
+    ``weeks``: the period's length (default
+    ``[planning] weeks``).
     """
+    weeks = period_weeks(cfg, weeks)
     progress("Reading staff and leave")
     staff, leave = load_people(cfg)
     leave = with_sick_leave(cfg, staff, leave, sick)
@@ -112,8 +116,9 @@ def load_inputs(cfg: Config, week: str | dt.date | None = None, *, previous: Pat
         calls_source=str(cfg.data.calls),
         requests=load_requests(cfg.data.requests, cfg, staff["staff_id"]),
         previous=load_previous(previous, cfg, staff["staff_id"]) if previous is not None else None,
-        pinned=load_pins(pin, cfg, monday, staff["staff_id"]) if pin is not None else None,
+        pinned=load_pins(pin, cfg, monday, staff["staff_id"], weeks) if pin is not None else None,
         freeze_before=_freeze_date(freeze_before, pin),
         shift_requirements=read_shift_requirements(shift_file, cfg) if shift_file is not None else None,
         shift_requirements_source=Path(shift_file).name if shift_file is not None else None,
+        weeks=weeks,
     )

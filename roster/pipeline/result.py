@@ -96,6 +96,10 @@ def summarise(problem: Problem, result: SolveResult | None, priced: pd.DataFrame
         "timezone": cfg.timezone,
         "currency": cfg.city.currency,
         "hours_in_week": len(problem.hours),
+        "weeks": len(problem.weeks()),
+        "period_start": problem.hours[0].isoformat(),
+        "period_end": problem.week_end().isoformat(),
+        "hours_in_period": len(problem.hours),
         **cost_summary(priced, problem.staff, cfg),
         "shortfall_hours": {
             "total": float(short["shortfall"].sum()),
@@ -109,6 +113,8 @@ def summarise(problem: Problem, result: SolveResult | None, priced: pd.DataFrame
         "shifts": int(len(priced)),
         "penalties": {k: round(v, 2) for k, v in (result.penalties if result else {}).items()},
         "model_size": result.model_size if result else {},
+        "strategy": result.strategy if result else None,
+        "trace": result.trace if result else [],
         "forecast": meta,
         "planned_as_repeating_week": problem.wrap,
         "cost_by_role": {r: cost_summary(priced[priced["role"] == r], problem.staff, cfg)

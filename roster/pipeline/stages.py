@@ -26,7 +26,7 @@ from forecast.models import get_model
 from forecast.outages import mask_outages
 from forecast.backtest import choose_model
 from forecast.horizon import check_horizon, history_end
-from forecast.timegrid import local_midnight, week_hours
+from forecast.timegrid import local_hours, local_midnight
 from roster.config import Config
 from roster.errors import InfeasibleError, InputError
 from roster.evaluate.check import check_frame
@@ -36,6 +36,7 @@ from roster.pipeline.result import PlanResult, erlang_expectation, summarise
 from roster.solve.diagnose import diagnose
 from roster.evaluate.shortfall import shortfall_report
 from roster.solve.model import SolveResult, candidates, solve
+from roster.solve.trace import SolveWatcher
 from roster.staffing.requirements import shift_requirements_to_hourly, staffing_requirements
 from roster.staffing.simulate import DEFAULT_REPLICATIONS, simulate_roster
 
@@ -66,6 +67,11 @@ class PlanInputs:
     freeze_before: dt.date | None = None  # with pinned: days before this are fixed
     shift_requirements: pd.DataFrame | None = None  # staff per shift instead of Erlang C
     shift_requirements_source: str | None = None
+    weeks: int = 1  # consecutive weeks of the roster period, from monday
+
+    @property
+    def days(self) -> int:
+        return 7 * self.weeks
 
 
 @dataclass
@@ -80,8 +86,9 @@ class PlanProblem:
     rules: list[Rule]
 
 
-def forecast_stage(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str = "call history") -> ForecastResult:
-    """Forecast calls for each district and local hour of the week, from history before it."""
+def forecast_stage(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str = "call history", *,
+                   weeks: int = 1) -> ForecastResult:
+    """Forecast calls for each district and local hour of the period (``weeks`` from ``monday``), from history before it."""
     tz = cfg.timezone
     start = local_midnight(monday, tz)
     before = calls[calls["timestamp"] < start]
@@ -92,7 +99,8 @@ def forecast_stage(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str
         )
     # the history ends with its last day of calls: the days up to the week were never observed
     end = history_end(before["timestamp"], tz, cap=start)
-    ahead, warning = check_horizon(end, monday, tz, cfg.forecast.warn_after_weeks, where)
+    last_week = monday + dt.timedelta(weeks=weeks - 1)  # the period's last week is the furthest ahead
+    ahead, warning = check_horizon(end, last_week, tz, cfg.forecast.warn_after_weeks, where)
     if warning:
         log.warning(warning)
     history = hourly_counts(before, tz, end=end, districts=cfg.district_names)
@@ -108,7 +116,7 @@ def forecast_stage(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str
             "by": "block poisson_deviance over 4 weekly origins",
             "scores": {r.model: round(float(r.poisson_deviance), 5) for r in all_rows.itertuples()},
         }
-    fc = get_model(name, **options).fit(history).predict(week_hours(monday, tz), quantiles=cfg.forecast.quantiles)
+    fc = get_model(name, **options).fit(history).predict(local_hours(monday, 7 * weeks, tz), quantiles=cfg.forecast.quantiles)
     meta = {
         "model": name,
         **meta,
@@ -128,7 +136,7 @@ def requirements_stage(forecast: pd.DataFrame, inputs: PlanInputs) -> tuple[pd.D
     (the forecast is still made, for the simulation of what the roster delivers).
     """
     cfg = inputs.config
-    hours = week_hours(inputs.monday, cfg.timezone)
+    hours = local_hours(inputs.monday, inputs.days, cfg.timezone)
     if inputs.shift_requirements is not None:
         req = shift_requirements_to_hourly(inputs.shift_requirements, cfg, hours)
         how = f"per shift, from {inputs.shift_requirements_source or 'the shift requirements'}"
@@ -145,11 +153,11 @@ def requirements_for_problem(req: pd.DataFrame, hours: pd.DatetimeIndex) -> pd.D
     return out
 
 
-def week_requests(requests: pd.DataFrame, monday: dt.date) -> pd.DataFrame:
-    """The requests that fall in the week, with ``day`` = 0 (Monday) … 6."""
+def week_requests(requests: pd.DataFrame, monday: dt.date, days: int = 7) -> pd.DataFrame:
+    """The requests that fall in the ``days`` from ``monday``, with ``day`` = 0 (that Monday) … days - 1."""
     day = [(d - monday).days for d in requests["date"]]
     out = requests.assign(day=day)
-    return out[(out["day"] >= 0) & (out["day"] < 7)].reset_index(drop=True)
+    return out[(out["day"] >= 0) & (out["day"] < days)].reset_index(drop=True)
 
 
 def plan_rules(cfg: Config, *, pinned: bool = False, freeze_before: dt.date | None = None,
@@ -173,25 +181,28 @@ def plan_rules(cfg: Config, *, pinned: bool = False, freeze_before: dt.date | No
 def problem_stage(inputs: PlanInputs, requirements: pd.DataFrame) -> PlanProblem:
     """The week's :class:`Problem` and the rules that apply to it."""
     cfg = inputs.config
-    week = week_requests(inputs.requests, inputs.monday) if inputs.requests is not None else None
+    week = week_requests(inputs.requests, inputs.monday, inputs.days) if inputs.requests is not None else None
     has_requests = week is not None and not week.empty
     rules = plan_rules(cfg, pinned=inputs.pinned is not None, freeze_before=inputs.freeze_before, requests=has_requests)
     problem = Problem.build(cfg, inputs.monday, inputs.staff, inputs.leave, requirements, previous=inputs.previous,
-                            pinned=inputs.pinned, requests=week)
+                            pinned=inputs.pinned, requests=week, days=inputs.days)
     return PlanProblem(problem, rules)
 
 
-def solve_stage(pp: PlanProblem, *, time_limit: float | None = None, progress: Progress = _quiet) -> SolveResult:
-    """The optimised roster, annotated by the rules; raises :class:`InfeasibleError` with a diagnosis."""
+def solve_stage(pp: PlanProblem, *, time_limit: float | None = None, progress: Progress = _quiet,
+                watcher: SolveWatcher | None = None) -> SolveResult:
+    """The optimised roster, annotated by the rules; raises :class:`InfeasibleError` with a diagnosis.
+    ``watcher`` is told of the solve's incumbents and bounds as they improve."""
     cfg = pp.problem.config
-    result = solve(pp.problem, pp.rules, time_limit=time_limit)
+    result = solve(pp.problem, pp.rules, time_limit=time_limit, watcher=watcher)
     if result.status == "infeasible":
         progress("No roster meets the hard rules; diagnosing")
         raise InfeasibleError(diagnose(pp.problem, pp.rules))
     if result.status == "no_solution":
         raise InfeasibleError(
             "The solver found no roster within the time limit "
-            f"({cfg.solver.time_limit_seconds:g} s). Raise solver.time_limit_seconds in roster.toml and plan again."
+            f"({time_limit if time_limit is not None else cfg.solver.time_limit_seconds:g} s). Raise "
+            "solver.time_limit_seconds in roster.toml (or --time-limit) and plan again."
         )
     for rule in pp.rules:  # e.g. rules.cross_cover records the seat each person fills
         result.roster = rule.annotate_roster(result.roster, cfg)
@@ -216,7 +227,7 @@ def evaluate_stage(pp: PlanProblem, result: SolveResult, forecast: ForecastResul
     priced = price(result.roster, problem.staff, cfg, problem.monday)
     coverage = coverage_table(problem, result.roster)
     summary = summarise(problem, result, priced, coverage, forecast.meta)
-    progress("Simulating the week's calls against the roster")
+    progress("Simulating the period's calls against the roster")
     simulation = simulate_service(priced, forecast.table, cfg)
     summary["simulated_service"] = {
         row["district"]: {k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in row.items() if k != "district"}
@@ -242,11 +253,13 @@ def evaluate_stage(pp: PlanProblem, result: SolveResult, forecast: ForecastResul
                       shortfalls=shortfalls)
 
 
-def run_plan(inputs: PlanInputs, *, progress: Progress = _quiet, time_limit: float | None = None) -> PlanResult:
-    """The whole plan of one week from in-memory inputs; raises InputError / InfeasibleError."""
+def run_plan(inputs: PlanInputs, *, progress: Progress = _quiet, time_limit: float | None = None,
+             watcher: SolveWatcher | None = None) -> PlanResult:
+    """The whole plan of one week (or ``inputs.weeks``) from in-memory inputs; raises InputError / InfeasibleError."""
     cfg = inputs.config
-    progress(f"Forecasting the week of {inputs.monday} with {cfg.forecast.model}")
-    forecast = forecast_stage(inputs.calls, cfg, inputs.monday, inputs.calls_source)
+    period = f"the week of {inputs.monday}" if inputs.weeks == 1 else f"{inputs.weeks} weeks from {inputs.monday}"
+    progress(f"Forecasting {period} with {cfg.forecast.model}")
+    forecast = forecast_stage(inputs.calls, cfg, inputs.monday, inputs.calls_source, weeks=inputs.weeks)
     if inputs.shift_requirements is not None:
         progress(f"Using the staff needed per shift from {inputs.shift_requirements_source}")
     else:
@@ -255,5 +268,5 @@ def run_plan(inputs: PlanInputs, *, progress: Progress = _quiet, time_limit: flo
     forecast.meta["requirements"] = how
     pp = problem_stage(inputs, requirements)
     progress("Building and solving the roster model")
-    result = solve_stage(pp, time_limit=time_limit, progress=progress)
+    result = solve_stage(pp, time_limit=time_limit, progress=progress, watcher=watcher)
     return evaluate_stage(pp, result, forecast, requirements, progress=progress)

@@ -132,8 +132,19 @@ class BulkHiGHS(pulp.HiGHS):
         if wanted is not None:
             cls._threads_in_use = wanted
 
+    # A roster.solve.trace.SolveTrace told of the incumbents and bounds as HiGHS finds them.
+    trace = None
+    # A MIP start: (variable, value) pairs; HiGHS completes the columns left out.
+    start: list | None = None
+
     def callSolver(self, lp):
         BulkHiGHS.use_threads(self.threads)
+        if self.trace is not None:
+            self.trace.watch_highs(lp.solverModel, bounds=not self.start)
+        if self.start:
+            idx = np.asarray([v.index for v, _ in self.start], dtype=np.int32)
+            val = np.asarray([value for _, value in self.start], dtype=float)
+            lp.solverModel.setSolution(len(idx), idx, val)
         lp.solverModel.run()
 
 
@@ -145,10 +156,14 @@ def make_solver(cfg, *, time_limit: float | None = None, msg: bool = False):
     return BulkHiGHS(msg=msg, timeLimit=limit, gapRel=s.relative_gap, threads=s.threads, random_seed=s.seed)
 
 
-def solve_model(m: ModelContext, *, time_limit: float | None = None, msg: bool = False) -> tuple[str, float | None, float | None, float]:
-    """Solve; return (status, objective, best bound, seconds)."""
+def solve_model(m: ModelContext, *, time_limit: float | None = None, msg: bool = False,
+                trace=None, start: list | None = None) -> tuple[str, float | None, float | None, float]:
+    """Solve; return (status, objective, best bound, seconds). ``trace``: a SolveTrace; ``start``:
+    (variable, value) pairs of a MIP start (both HiGHS only)."""
     cfg = m.config
     solver = make_solver(cfg, time_limit=time_limit, msg=msg)
+    if isinstance(solver, BulkHiGHS):
+        solver.trace, solver.start = trace, start
     t0 = time.perf_counter()
     m.prob.solve(solver)
     seconds = time.perf_counter() - t0

@@ -9,6 +9,7 @@ measured separately.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
@@ -21,8 +22,11 @@ from constraints.base import ModelContext, Rule, new_variable
 from constraints.count_hull import add_hours_hulls
 from constraints.problem import Problem
 from constraints.sequences import add_run_flow
+from roster.solve.chain import start_values, week_problem
 from roster.solve.highs import solve_model
 from roster.solve.lns import lns_solve
+from roster.solve.strategy import choose_strategy
+from roster.solve.trace import SolveTrace, SolveWatcher
 
 log = logging.getLogger("roster")
 
@@ -55,6 +59,8 @@ class SolveResult:
     roster: pd.DataFrame
     penalties: dict[str, float] = field(default_factory=dict)
     model_size: dict[str, int] = field(default_factory=dict)
+    trace: list[dict] = field(default_factory=list)  # {seconds, objective, bound, gap} as they improved
+    strategy: str = "mip"  # what solved it: "mip" (the whole model) or "lns" (the search)
 
 
 def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = False,
@@ -98,22 +104,63 @@ def gap_of(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
-def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: float | None = None) -> SolveResult:
-    """Build and solve the roster model for ``problem``."""
+# With strategy "chain", the share of the time limit the weeks one by one may take.
+CHAIN_SHARE = 0.5
+
+
+def _solve_chained(problem: Problem, rules: list[Rule], m: ModelContext, limit: float, trace: SolveTrace):
+    """The period's weeks one after another (each whole, chained by ``previous``), then the whole
+    period's model from their roster as a MIP start; returns (status, objective, bound, seconds)."""
+    t0 = time.perf_counter()
+    weeks = len(problem.weeks())
+    rows, previous = [], problem.previous
+    for w in range(weeks):
+        left = CHAIN_SHARE * limit - (time.perf_counter() - t0)
+        wp = week_problem(problem, w, previous)
+        wp.config = problem.config.model_copy(update={"solver": problem.config.solver.model_copy(update={"strategy": "mip"})})
+        res = solve(wp, rules, time_limit=max(left / (weeks - w), 1.0))
+        if res.status not in ("optimal", "feasible"):
+            log.info("chain: week %d of %d has no roster (%s); the whole model starts without one", w + 1, weeks, res.status)
+            rows = None
+            break
+        week = res.roster[[d < wp.monday + dt.timedelta(days=7) for d in res.roster["date"]]]
+        rows.append(week)
+        previous = pd.concat([p for p in (previous, week) if p is not None], ignore_index=True)
+        log.info("chain: week %d of %d %s in %.1f s", w + 1, weeks, res.status, res.solve_seconds)
+    start = start_values(m.assign, pd.concat(rows, ignore_index=True)) if rows else None
+    status, objective, bound, _ = solve_model(m, time_limit=max(limit - (time.perf_counter() - t0), 1.0), trace=trace,
+                                              start=start)
+    return status, objective, bound, time.perf_counter() - t0
+
+
+def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: float | None = None,
+          watcher: SolveWatcher | None = None) -> SolveResult:
+    """Build and solve the roster model for ``problem``; ``watcher`` is told of the solve's progress."""
     t0 = time.perf_counter()
     s = problem.config.solver
-    use_lns = s.strategy == "lns" and s.name == "highs"
+    rules = default_rules(problem.config) if rules is None else rules
+    strategy = choose_strategy(problem, rules)
+    use_lns = strategy == "lns"
     m = build(problem, rules, standby_slacks=use_lns)
     build_seconds = time.perf_counter() - t0
     size = {"variables": len(m.prob.variables()), "constraints": m.prob.numConstraints(), "candidates": len(m.assign)}
     log.info("model built in %.1f s: %d variables, %d constraints", build_seconds, size["variables"], size["constraints"])
-    if use_lns:
-        limit = time_limit if time_limit is not None else s.time_limit_seconds
-        res = lns_solve(m, time_limit=limit, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
-                        lns_share=s.lns_share)
-        status, objective, bound, seconds = res.status, res.objective, res.bound, res.seconds
-    else:
-        status, objective, bound, seconds = solve_model(m, time_limit=time_limit)
+    limit = time_limit if time_limit is not None else s.time_limit_seconds
+    trace = SolveTrace(watcher)
+    trace.start(limit)
+    try:
+        if strategy == "chain":
+            status, objective, bound, seconds = _solve_chained(problem, rules, m, limit, trace)
+        elif use_lns:
+            res = lns_solve(m, time_limit=limit, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
+                            lns_share=s.lns_share, trace=trace)
+            status, objective, bound, seconds = res.status, res.objective, res.bound, res.seconds
+        else:
+            status, objective, bound, seconds = solve_model(m, time_limit=time_limit, trace=trace)
+        if status in ("optimal", "feasible"):
+            trace.offer(objective, bound)
+    finally:
+        trace.stop()
     roster = extract_roster(m) if status in ("optimal", "feasible") else m.assign.iloc[:0][["staff_id"]]
     return SolveResult(
         status=status,
@@ -126,4 +173,6 @@ def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: floa
         roster=roster,
         penalties=penalty_values(m) if status in ("optimal", "feasible") else {},
         model_size=size,
+        trace=trace.as_list(),
+        strategy=strategy,
     )

@@ -42,6 +42,8 @@ def finish(s: SearchState, relative_gap: float) -> LnsResult:
     hw.set_bounds(s.x_idx, s.x_lo, s.x_up)
     remaining = s.deadline - time.perf_counter()
     if not s.proven and remaining > 0.5:
+        if s.trace is not None:
+            s.trace.watch_highs(hw.h)
         status, values, obj, dual = hw.run(s.incumbent, remaining, relative_gap)
         if values is not None and (s.best is None or obj <= s.best + 1e-9):
             s.incumbent, s.best = values, obj

@@ -236,6 +236,8 @@ def _lp_relaxation(s: SearchState, lp_cap: float, construction: Construction | N
         s.lp_x = values[s.x_idx]
         stats.lp_seconds = lp_ended - s.t0
         stats.lp_bound = lp_value
+        if s.trace is not None:
+            s.trace.offer(bound=lp_value)
         if s.step is not None:
             s.lp_floor = round_bound_up(lp_value, s.step, hw.offset)
         log.debug("LNS: LP relaxation %.1f in %.1f s", lp_value, stats.lp_seconds)

@@ -17,11 +17,12 @@ class HighsModel:
     def __init__(self, m: ModelContext, *, threads: int, seed: int):
         import highspy
 
-        from roster.solve.highs import BulkHiGHS, highs_lp
+        from roster.solve.highs import BulkHiGHS, _stdout_silenced, highs_lp
 
         BulkHiGHS.use_threads(threads)
         self.hs = highspy
-        self.h = highspy.Highs()
+        with _stdout_silenced(True):  # highspy's banner, printed before any option can silence it
+            self.h = highspy.Highs()
         self.threads, self.seed = threads, seed
         self.h.setOptionValue("output_flag", False)
         self.variables = m.prob.variables()

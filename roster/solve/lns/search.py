@@ -41,6 +41,7 @@ from roster.solve.lns.improve import Improvement
 from roster.solve.lns.repair import Repair
 from roster.solve.lns.settings import DEFAULT_SETTINGS, SearchSettings
 from roster.solve.lns.state import SearchState
+from roster.solve.trace import SolveTrace
 
 __all__ = ["LnsResult", "lns_solve"]
 
@@ -50,7 +51,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
               lp_share: float = 0.1, bends_only_repair: bool | None = None,
               flow_in_pieces: bool | None = None, start_size: float | None = None,
               workers: int | None = None, construct: bool = True,
-              rens_beside_construction: bool = False, settings: SearchSettings = DEFAULT_SETTINGS) -> LnsResult:
+              rens_beside_construction: bool = False, settings: SearchSettings = DEFAULT_SETTINGS,
+              trace: SolveTrace | None = None) -> LnsResult:
     """Fix-and-optimise search on the built model ``m``; writes the best roster into the PuLP variables.
 
     ``sub_time_limit``: each piece's time limit (None: from the time limit, see
@@ -79,9 +81,11 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     spent inside HiGHS.
 
     ``settings``: the tuning constants (:class:`roster.solve.lns.settings.SearchSettings`).
+
+    ``trace``: told of each new incumbent without bends, the LP bound and the final solve's progress.
     """
     s = SearchState(m, time_limit=time_limit, threads=threads, seed=seed, lns_share=lns_share,
-                    sub_time_limit=sub_time_limit, workers=workers, settings=settings)
+                    sub_time_limit=sub_time_limit, workers=workers, settings=settings, trace=trace)
     find_first_roster(s, construct=construct, use_lp=use_lp, lp_share=lp_share,
                       rens_beside_construction=rens_beside_construction)
     repair = Repair(s, bends_only_repair)

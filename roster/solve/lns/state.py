@@ -16,6 +16,7 @@ from roster.solve.lns.construct import ConstructStats
 from roster.solve.lns.highs_model import HighsModel
 from roster.solve.lns.settings import SearchSettings
 from roster.solve.lns.submip import SubMip
+from roster.solve.trace import SolveTrace
 
 
 @dataclass
@@ -76,8 +77,10 @@ class SearchState:
     data pieces are cut from, and which people's implied columns are stale."""
 
     def __init__(self, m: ModelContext, *, time_limit: float, threads: int, seed: int, lns_share: float,
-                 sub_time_limit: float | None, workers: int | None, settings: SearchSettings):
+                 sub_time_limit: float | None, workers: int | None, settings: SearchSettings,
+                 trace: SolveTrace | None = None):
         self.m = m
+        self.trace = trace  # told of every roster without bends that becomes the incumbent
         self.settings = settings
         self.time_limit = time_limit
         self.t0 = time.perf_counter()
@@ -117,7 +120,7 @@ class SearchState:
         self.constructed: np.ndarray | None = None  # the construction's roster, when it still bends rules
 
         self.incumbent: np.ndarray | None = None
-        self.best: float | None = None
+        self._best: float | None = None
         self.proven = False
         self.slacks_open = False
         self.bends_only = False  # the repair minimises the bends alone (see Repair)
@@ -132,6 +135,18 @@ class SearchState:
         # incumbent as a start, a piece that carries them needs its own people's settled, and the
         # final roster gets them settled too.
         self.stale_people = np.zeros(len(self.staff_ids), dtype=bool)
+
+    @property
+    def best(self) -> float | None:
+        """The incumbent's objective (set with the incumbent: ``s.incumbent, s.best = values, obj``)."""
+        return self._best
+
+    @best.setter
+    def best(self, value: float | None) -> None:
+        self._best = value
+        if self.trace is not None and value is not None and self.incumbent is not None \
+                and self.slack_total(self.incumbent) < 1e-6:
+            self.trace.offer(self.hw.objective(self.incumbent), self.stats.lp_bound)
 
     def fix_all_but(self, free: np.ndarray, values: np.ndarray | None) -> None:
         """Fix the assignment columns outside ``free`` in HiGHS's model, at ``values`` (None: at 0)."""
