@@ -120,8 +120,8 @@ def test_pin_across_the_period_releases_only_the_shift_on_new_leave(city, autumn
     finally:
         leave_path.write_text(original)
     changes = pd.read_csv(out / "changes.csv")
-    released = changes[changes["change"] == "released"]
-    on_leave = released[released["staff_id"] == sick]
+    forced = changes[changes["change"] == "forced"]
+    on_leave = forced[forced["staff_id"] == sick]
     assert list(on_leave["date"]) == [day] and "approved leave" in on_leave["reason"].iloc[0]
     # every change is on the sick day: the other 27 days of the period stay as published
     assert set(changes.loc[changes["change"] != "kept", "date"]) == {day}
