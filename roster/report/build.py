@@ -196,6 +196,6 @@ def _scenario_sections(scen: ScenarioFrames, currency: str, chart: _Charts) -> s
         else:
             parts += ["<h3>Budget frontier</h3>", '<p class="words">No point of the sweep has a roster.</p>']
         cols = [c for c in scenario_charts.FRONTIER_TABLE if c in front.columns]
-        parts.append(tables.table(front[cols], {c: ",.2f" for c in cols if "cost" in c or c == "budget_cap"}
+        parts.append(tables.table(front[cols], {c: ",.0f" for c in cols if "cost" in c or c == "budget_cap"}
                                   | {c: ".1%" for c in cols if "share" in c} | {"shortfall_hours": "g"}))
     return _section("scenarios", "Scenarios", *parts)
