@@ -50,6 +50,8 @@ def scenario_district_figure(dist: pd.DataFrame, currency: str) -> go.Figure:
                                  hovertemplate=f"%{{x}}: {currency}%{{y:,.0f}}<extra>{label}</extra>"), row=1, col=2)
     base_layout(fig, height=400)
     fig.update_layout(barmode="group")
+    if with_cost:  # the legend above the two subplot titles, not over them
+        fig.update_layout(margin=dict(t=75), legend=dict(y=1.09))
     low = max(0.0, float(dist["share_within_target"].min()) - 0.05) if len(dist) else 0.0
     fig.update_yaxes(tickformat=".0%", range=[low, 1.0], row=1, col=1)
     if with_cost:

@@ -283,3 +283,17 @@ def test_a_plan_with_every_hour_covered_says_so():
     files["summary.json"].update(shortfall_reasons={r: 0.0 for r in shortfalls.SHORT_WORDS}, sizing=[])
     text = build_report(PlanFrames.from_files(files))
     assert "Every required staff-hour is covered." in text and "Shortfalls and why" not in text
+
+
+def test_a_target_share_sweep_is_drawn_by_the_cost_of_each_point():
+    front = frontier_frame().assign(sweep="target", budget_cap=None, target_share=[0.6, 0.7, 0.8, 0.9],
+                                    point=["target_01", "target_02", "target_03", "target_04"])
+    front.loc[0, ["status", "note"]] = ["failed", "demand no staffing can serve"]
+    data = json.loads(scenario_charts.frontier_figure(front, "€").to_json())["data"]
+    assert data[0]["customdata"] == ["target_02 (feasible)<br>target share 70%<br>worst: South",
+                                     "target_03 (optimal)<br>target share 80%<br>worst: South",
+                                     "target_04 (optimal)<br>target share 90%<br>worst: North"]
+    text = build_report(frames(), scenarios=ScenarioFrames(frontier=front), currency="€")
+    assert "demand no staffing can serve" in text and 'id="chart-frontier"' in text
+    layout = json.loads(scenario_charts.frontier_figure(front, "€").to_json())["layout"]
+    assert layout["xaxis"]["title"]["text"] == "cost of the week's roster (€)" and layout["xaxis"]["tickprefix"] == "€"
