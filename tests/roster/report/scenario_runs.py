@@ -29,7 +29,9 @@ def run_scenarios_and_frontier(folder: Path) -> tuple[Path, Path, Path]:
     res = runner.invoke(app, ["scenarios", str(spec), "--config", str(config), "--out", str(scen), "--quiet",
                               "--time-limit", "5"])
     assert res.exit_code == 0, res.output
+    assert f"As charts: roster report {scen / 'baseline'} --scenarios {scen}" in res.output
     res = runner.invoke(app, ["frontier", "--config", str(config), "--out", str(front), "--quiet",
                               "--budgets", BUDGETS, "--time-limit", "5"])
     assert res.exit_code == 0, res.output
+    assert f"roster report PLAN_DIR --scenarios {front}" in res.output
     return config, scen, front
