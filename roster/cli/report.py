@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -42,7 +42,7 @@ def _optional_config(config: Path):
 
 def report(
     folder: Path = typer.Argument(Path("out"), metavar="[DIR]", help="Folder a `roster plan` wrote (default out/)."),
-    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="Folder of scenario results (scenarios.csv, scenario_districts.csv, frontier.csv): adds cost against service and the budget frontier."),
+    scenarios: Optional[List[Path]] = typer.Option(None, "--scenarios", help="Folder `roster scenarios` or `roster frontier` wrote (scenarios.csv, scenario_districts.csv, headcount.csv, findings.txt, frontier.csv); repeat it for both: adds cost against service, the hiring plan and the budget frontier."),
     pseudonymise: bool = typer.Option(False, "--pseudonymise", help="Keyed pseudonyms instead of names (needs the key named under [privacy] in roster.toml)."),
     config: Path = ConfigOpt,
 ) -> None:
@@ -60,7 +60,7 @@ def report(
 
             key = pseudonym_key(cfg)
         frames = read_plan(folder)
-        scen = read_scenarios(scenarios) if scenarios is not None else None
+        scen = read_scenarios(list(scenarios)) if scenarios else None
         text = build_report(frames, scenarios=scen, pseudonym_key=key,
                             currency=currency_of(cfg) if cfg is not None else DEFAULT_CURRENCY)
         path = write_outputs(folder, {"report.html": text})[0]

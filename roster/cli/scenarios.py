@@ -142,6 +142,8 @@ def scenarios(
             typer.echo(line)
         typer.echo(f"Wrote {len(written)} files to {out} (scenarios.csv, scenario_districts.csv, headcount.csv, "
                    "scenarios.json, findings.txt, one folder per scenario).")
+        if (Path(out) / "baseline" / "roster.csv").is_file():
+            typer.echo(f"As charts: roster report {Path(out) / 'baseline'} --scenarios {out}")
         return EXIT_OK if outcomes[0].status in ("optimal", "feasible") else EXIT_INFEASIBLE
 
     run(go)
@@ -196,6 +198,7 @@ def frontier(
         _print_table([{k: ("—" if v is None or v != v else v) for k, v in r.items() if k in _SHOWN}
                       for r in table.to_dict("records")], f"Frontier ({sweep} sweep), week of {inputs.monday}")
         typer.echo(f"Wrote {out / 'frontier.csv'} ({len(table)} points) and one folder per point.")
+        typer.echo(f"As charts beside a plan: roster report PLAN_DIR --scenarios {out}")
         return EXIT_OK
 
     run(go)

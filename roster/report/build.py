@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from roster.io.pseudonyms import pseudonyms
-from roster.report import charts, scenario_charts, service, tables
+from roster.report import charts, scenario_charts, service, shortfalls, tables
 from roster.report.frames import PSEUDONYM, Period, PlanFrames, ScenarioFrames
 from roster.report.style import CSS
 from roster.report.tables import esc
@@ -165,7 +165,7 @@ def _plan_sections(frames: PlanFrames, period: Period, names: pd.Series, currenc
     if frames.penalties is not None and not frames.penalties.empty:
         solver += ["<h3>The rules that cost the most</h3>", tables.penalties_table(frames.penalties, names)]
     out.append(_section("solver", "Solver", *solver))
-    explain = ["<h3>Shortfalls</h3>", tables.shortfall_words(frames, period)]
+    explain = shortfalls.shortfall_explanations(frames, tables.shortfall_words(frames, period))
     if frames.explain is not None and not frames.explain.empty:
         explain += ["<h3>Who the roster asks most of</h3>", tables.people_table(frames.explain, names)]
     out.append(_section("explain", "Explanations", *explain))
@@ -174,6 +174,9 @@ def _plan_sections(frames: PlanFrames, period: Period, names: pd.Series, currenc
 
 def _scenario_sections(scen: ScenarioFrames, currency: str, chart: _Charts) -> str:
     parts = []
+    if (scen.findings or "").strip():
+        parts += ["<h3>Findings</h3>", "".join(f'<p class="words">{esc(line)}</p>' for line in scen.findings.splitlines()
+                                               if line.strip())]
     if scen.scenarios is not None and not scen.scenarios.empty:
         parts += ["<h3>Cost against service per scenario</h3>",
                   chart(scenario_charts.scenario_figure(scen.scenarios, currency), "chart-scenarios"),
@@ -182,6 +185,17 @@ def _scenario_sections(scen: ScenarioFrames, currency: str, chart: _Charts) -> s
     if scen.districts is not None and not scen.districts.empty:
         parts += ["<h3>Per district</h3>", chart(scenario_charts.scenario_district_figure(scen.districts, currency),
                                                   "chart-scenario-districts")]
+    if scen.headcount is not None and not scen.headcount.empty:
+        parts += ["<h3>Hiring plan</h3>", '<p class="note">People each seat needs for the week\'s required staff-hours '
+                  "at its staff's mean contract hours; a gap above zero is people to hire.</p>",
+                  tables.table(scen.headcount, {c: "g" for c in ("people_needed", "people_available", "gap")})]
     if scen.frontier is not None and not scen.frontier.empty:
-        parts += ["<h3>Budget frontier</h3>", chart(scenario_charts.frontier_figure(scen.frontier, currency), "chart-frontier")]
+        front = scen.frontier
+        if not scenario_charts.frontier_points(front).empty:
+            parts += ["<h3>Budget frontier</h3>", chart(scenario_charts.frontier_figure(front, currency), "chart-frontier")]
+        else:
+            parts += ["<h3>Budget frontier</h3>", '<p class="words">No point of the sweep has a roster.</p>']
+        cols = [c for c in scenario_charts.FRONTIER_TABLE if c in front.columns]
+        parts.append(tables.table(front[cols], {c: ",.0f" for c in cols if "cost" in c or c == "budget_cap"}
+                                  | {c: ".1%" for c in cols if "share" in c} | {"shortfall_hours": "g"}))
     return _section("scenarios", "Scenarios", *parts)

@@ -31,6 +31,7 @@ class PlanFrames:
     simulation: pd.DataFrame | None = None
     penalties: pd.DataFrame | None = None
     explain: pd.DataFrame | None = None
+    shortfalls: pd.DataFrame | None = None  # shortfalls.csv: each run of uncovered hours with its reason
 
     @classmethod
     def from_files(cls, files: dict[str, object]) -> "PlanFrames":
@@ -38,7 +39,7 @@ class PlanFrames:
         return cls(roster=files["roster.csv"], coverage=files["coverage.csv"], summary=files["summary.json"],
                    forecast=files.get("forecast.csv"), requirements=files.get("requirements.csv"),
                    simulation=files.get("simulation.csv"), penalties=files.get("penalties.csv"),
-                   explain=files.get("explain.csv"))
+                   explain=files.get("explain.csv"), shortfalls=files.get("shortfalls.csv"))
 
 
 @dataclass
@@ -48,9 +49,12 @@ class ScenarioFrames:
     scenarios: pd.DataFrame | None = None
     districts: pd.DataFrame | None = None
     frontier: pd.DataFrame | None = None
+    headcount: pd.DataFrame | None = None
+    findings: str | None = None
 
     def empty(self) -> bool:
-        return all(f is None or f.empty for f in (self.scenarios, self.districts, self.frontier))
+        return (all(f is None or f.empty for f in (self.scenarios, self.districts, self.frontier, self.headcount))
+                and not (self.findings or "").strip())
 
 
 def zone_of(summary: dict):

@@ -30,6 +30,8 @@ PLAN_FILES = {
     "penalties.csv": (["rule", "label", "penalty"], ["penalty", "places"], []),
     "explain.csv": (["staff_id"], ["contract_hours", "shifts", "hours", "overtime_hours", "nights", "weekend_shifts",
                                    "hours_away_from_home"], []),
+    "shortfalls.csv": (["district", "role", "start", "end", "hours", "uncovered_staff_hours", "reason"],
+                       ["hours", "uncovered_staff_hours"], ["start", "end"]),
 }
 REQUIRED = ("roster.csv", "coverage.csv")
 OFFSET = r"(?:Z|[+-]\d\d:?\d\d)$"  # every time the plan writes carries its UTC offset
@@ -41,13 +43,18 @@ SCENARIO_FILES = {
     "scenario_districts.csv": (["scenario", "district", "share_within_target"],
                                ["calls", "share_within_target", "mean_minutes_to_contact", "p90_minutes_to_contact",
                                 "shortfall_hours", "cost"], []),
-    "frontier.csv": (["budget", "total_cost", "share_within_target", "worst_district_share"],
-                     ["budget", "total_cost", "share_within_target", "worst_district_share"], []),
+    "frontier.csv": (["point", "status", "total_cost", "share_within_target", "worst_district_share"],
+                     ["budget_cap", "target_share", "target_minutes", "seed", "time_limit", "total_cost",
+                      "share_within_target", "worst_district_share", "shortfall_hours", "p90_minutes_to_contact",
+                      "staff_used"], []),
+    "headcount.csv": (["scenario", "role", "people_needed", "people_available", "gap"],
+                      ["people_needed", "people_available", "gap"], []),
 }
+FINDINGS = "findings.txt"
 
 
-def _checked(path: Path, required: list[str], numbers: list[str], times: list[str]) -> pd.DataFrame:
-    frame = read_csv(path, required, f"The plan's {path.name}")
+def _checked(path: Path, required: list[str], numbers: list[str], times: list[str], owner: str = "The plan's") -> pd.DataFrame:
+    frame = read_csv(path, required, f"{owner} {path.name}")
     for col in [c for c in numbers if c in frame.columns]:
         text = frame[col].str.strip()
         values = pd.to_numeric(text, errors="coerce")
@@ -97,14 +104,34 @@ def read_plan(folder: Path) -> PlanFrames:
     return PlanFrames.from_files({**frames, "summary.json": summary})
 
 
-def read_scenarios(folder: Path) -> ScenarioFrames:
-    """Whichever of scenarios.csv, scenario_districts.csv and frontier.csv ``folder`` holds (at least one)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise InputError(f"--scenarios {folder} is not a folder; give the folder the scenario run wrote.")
-    found = {name: _checked(folder / name, *spec) for name, spec in SCENARIO_FILES.items() if (folder / name).is_file()}
-    if not found:
-        raise InputError(f"--scenarios {folder} holds none of {', '.join(SCENARIO_FILES)}; give the folder the "
-                         "scenario run wrote.")
+def read_scenarios(folders: Path | list[Path]) -> ScenarioFrames:
+    """The scenario results in ``folders`` (e.g. what `roster scenarios` and `roster frontier` wrote): scenarios.csv,
+    scenario_districts.csv, headcount.csv, findings.txt and frontier.csv, each from at most one folder."""
+    folders = [Path(f) for f in (folders if isinstance(folders, (list, tuple)) else [folders])]
+    found: dict[str, object] = {}
+    where: dict[str, Path] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            raise InputError(f"--scenarios {folder} is not a folder; give the folder `roster scenarios` or "
+                             "`roster frontier` wrote.")
+        names = [n for n in (*SCENARIO_FILES, FINDINGS) if (folder / n).is_file()]
+        if not names:
+            raise InputError(f"--scenarios {folder} holds none of {', '.join((*SCENARIO_FILES, FINDINGS))}; give the "
+                             "folder `roster scenarios` or `roster frontier` wrote.")
+        for name in names:
+            if name in found:
+                raise InputError(f"--scenarios: both {where[name]} and {folder} hold {name}; give each kind of result "
+                                 "once (e.g. --scenarios out/scenarios --scenarios out/frontier).")
+            where[name] = folder
+            found[name] = (_findings(folder / name) if name == FINDINGS else
+                           _checked(folder / name, *SCENARIO_FILES[name], owner="The scenario run's"))
     return ScenarioFrames(scenarios=found.get("scenarios.csv"), districts=found.get("scenario_districts.csv"),
-                          frontier=found.get("frontier.csv"))
+                          frontier=found.get("frontier.csv"), headcount=found.get("headcount.csv"),
+                          findings=found.get(FINDINGS))
+
+
+def _findings(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path} is not UTF-8 text ({exc}); write the scenarios again with `roster scenarios`.") from None

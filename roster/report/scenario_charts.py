@@ -10,7 +10,8 @@ from plotly.subplots import make_subplots
 
 from roster.report.style import BLUE, ORANGE, PALETTE, VERMILLION, base_layout, compact
 
-FRONTIER_KEYS = ("budget", "total_cost", "share_within_target", "worst_district_share")
+FRONTIER_TABLE = ("point", "sweep", "budget_cap", "target_share", "status", "total_cost", "share_within_target",
+                  "worst_district", "worst_district_share", "shortfall_hours", "note")
 
 
 def scenario_figure(scen: pd.DataFrame, currency: str) -> go.Figure:
@@ -49,6 +50,8 @@ def scenario_district_figure(dist: pd.DataFrame, currency: str) -> go.Figure:
                                  hovertemplate=f"%{{x}}: {currency}%{{y:,.0f}}<extra>{label}</extra>"), row=1, col=2)
     base_layout(fig, height=400)
     fig.update_layout(barmode="group")
+    if with_cost:  # the legend above the two subplot titles, not over them
+        fig.update_layout(margin=dict(t=75), legend=dict(y=1.09))
     low = max(0.0, float(dist["share_within_target"].min()) - 0.05) if len(dist) else 0.0
     fig.update_yaxes(tickformat=".0%", range=[low, 1.0], row=1, col=1)
     if with_cost:
@@ -56,22 +59,34 @@ def scenario_district_figure(dist: pd.DataFrame, currency: str) -> go.Figure:
     return fig
 
 
+def _frontier_tip(row: pd.Series, currency: str) -> str:
+    what = (f"cap {currency}{row['budget_cap']:,.0f}" if pd.notna(row.get("budget_cap")) else
+            f"target share {row['target_share']:.0%}" if pd.notna(row.get("target_share")) else "")
+    worst = f"<br>worst: {html.escape(str(row['worst_district']))}" if pd.notna(row.get("worst_district")) else ""
+    status = f" ({html.escape(str(row['status']))})" if pd.notna(row.get("status")) else ""
+    return f"{html.escape(str(row.get('point', '')))}{status}<br>{html.escape(what)}{worst}"
+
+
+def frontier_points(front: pd.DataFrame) -> pd.DataFrame:
+    """The points with a roster (cost and service known), cheapest first."""
+    ok = front.dropna(subset=["total_cost", "share_within_target"])
+    return ok.sort_values(["total_cost", "share_within_target"], kind="stable")
+
+
 def frontier_figure(front: pd.DataFrame, currency: str) -> go.Figure:
-    """Service bought at each budget: the share within target, overall and in the worst district."""
-    f = front.sort_values("budget")
-    params = [c for c in f.columns if c not in FRONTIER_KEYS]
-    tips = [" · ".join(f"{html.escape(str(c))} {html.escape(str(v))}" for c, v in zip(params, row)) for row in
-            f[params].itertuples(index=False)] if params else [""] * len(f)
+    """What each point of the sweep costs against the service it buys, city-wide and in the worst district."""
+    f = frontier_points(front)
+    tips = [_frontier_tip(row, currency) for _, row in f.iterrows()]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=compact(f["budget"]), y=compact(f["share_within_target"]), mode="lines+markers",
+    fig.add_trace(go.Scatter(x=compact(f["total_cost"]), y=compact(f["share_within_target"]), mode="lines+markers",
                              name="all calls", line=dict(color=BLUE, width=2), customdata=tips,
-                             hovertemplate=f"budget {currency}%{{x:,.0f}}<br>%{{y:.1%}} within target<br>%{{customdata}}"
+                             hovertemplate=f"%{{customdata}}<br>costs {currency}%{{x:,.0f}}<br>%{{y:.1%}} within target"
                                            "<extra></extra>"))
-    fig.add_trace(go.Scatter(x=compact(f["budget"]), y=compact(f["worst_district_share"]), mode="lines+markers",
+    fig.add_trace(go.Scatter(x=compact(f["total_cost"]), y=compact(f["worst_district_share"]), mode="lines+markers",
                              name="worst-served district", line=dict(color=ORANGE, width=2, dash="dash"),
-                             marker=dict(symbol="triangle-down"),
-                             hovertemplate="worst district %{y:.1%}<extra></extra>"))
+                             marker=dict(symbol="triangle-down"), customdata=tips,
+                             hovertemplate="%{customdata}<br>worst district %{y:.1%}<extra></extra>"))
     base_layout(fig, height=380)
-    fig.update_xaxes(title_text=f"budget ({currency})", tickprefix=currency, tickformat=",.0f")
+    fig.update_xaxes(title_text=f"cost of the week's roster ({currency})", tickprefix=currency, tickformat=",.0f")
     fig.update_yaxes(title_text="share within target", tickformat=".0%")
     return fig

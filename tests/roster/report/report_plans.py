@@ -62,6 +62,28 @@ def _coverage(roster: pd.DataFrame, hours: pd.DatetimeIndex) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _shortfalls(coverage: pd.DataFrame) -> pd.DataFrame:
+    """shortfalls.csv for the coverage: each run of short hours of a seat in a district, North's for want of anyone free,
+    South's too costly to cover."""
+    rows = []
+    short = coverage[coverage["shortfall"] > 0]
+    for (district, role), g in short.groupby(["district", "role"], sort=True):
+        t = pd.to_datetime(g["hour_start"], utc=True, format="ISO8601")
+        block = (t.diff() != pd.Timedelta(hours=1)).cumsum()
+        for _, b in g.groupby(block.to_numpy()):
+            start = pd.Timestamp(b["hour_start"].iloc[0])
+            reason, detail = (("no_one_free", "no eligible person is free: of the 2 who may work then, 2 already work a "
+                               "shift that day (one_shift_per_day)") if district == "North" else
+                              ("too_costly", "covering it costs more than the shortfall price: the cheapest shift that "
+                               "would costs $320 and would remove $200 of shortfall"))
+            rows.append({"district": district, "role": role, "start": start.isoformat(),
+                         "end": (pd.Timestamp(b["hour_start"].iloc[-1]) + pd.Timedelta(hours=1)).isoformat(),
+                         "hours": len(b), "uncovered_staff_hours": float(b["shortfall"].sum()), "reason": reason,
+                         "detail": detail})
+    return pd.DataFrame(rows, columns=["district", "role", "start", "end", "hours", "uncovered_staff_hours", "reason",
+                                       "detail"])
+
+
 def synthetic_plan(monday: dt.date = dt.date(2026, 11, 2), days: int = 7, tz: str = TZ) -> dict[str, object]:
     """The output set of a plan (name → table or summary), as ``PlanResult.files()`` returns it."""
     roster = _roster(monday, days, tz)
@@ -87,6 +109,7 @@ def synthetic_plan(monday: dt.date = dt.date(2026, 11, 2), days: int = 7, tz: st
     explain = (roster.groupby(["staff_id", "role"]).agg(shifts=("shift", "size"), hours=("paid_hours", "sum"),
                                                         overtime_hours=("overtime_hours", "sum")).reset_index())
     explain["nights"] = explain["staff_id"].map(lambda s: days - 1 if s in ("N3", "S3") else 0)
+    shortfalls = _shortfalls(coverage)
     cost = float(roster["cost"].sum())
     overtime = float((roster["overtime_hours"] * 60.0).sum())
     summary = {
@@ -101,6 +124,31 @@ def synthetic_plan(monday: dt.date = dt.date(2026, 11, 2), days: int = 7, tz: st
                          for r, g in roster.groupby("role")},
         "night_shifts": ["night"], "service_target": {"target_minutes": 60.0, "target_share": 0.9},
         "erlang_expected_service_level": {"North": 0.96, "South": 0.91, "ALL": 0.94},
+        "shortfall_reasons": {r: float(shortfalls.loc[shortfalls["reason"] == r, "uncovered_staff_hours"].sum())
+                              for r in ("no_shift", "no_one_free", "too_costly", "other_rules")},
+        "sizing": [{"district": d, "role": r, "people": -(-int(g.sum()) // 40), "hours_each": 40.0,
+                    "covers_hours": float(g.sum()), "uncovered_hours": float(g.sum()),
+                    "text": f"about {-(-int(g.sum()) // 40)} more {r}s in {d} (40 h a week each) would cover "
+                            f"{g.sum():g} of the {g.sum():g} uncovered staff-hours"}
+                   for (d, r), g in short.groupby(["district", "role"])["shortfall"]],
     }
     return {"roster.csv": roster, "coverage.csv": coverage, "forecast.csv": forecast, "summary.json": summary,
-            "simulation.csv": simulation, "penalties.csv": penalties, "explain.csv": explain}
+            "simulation.csv": simulation, "penalties.csv": penalties, "explain.csv": explain, "shortfalls.csv": shortfalls}
+
+
+def frontier_frame() -> pd.DataFrame:
+    """frontier.csv as `roster frontier` writes it: a budget sweep whose cheapest cap has no roster."""
+    from roster.scenarios.frontier import FRONTIER_COLUMNS
+
+    rows = [("budget_01", 50.0, "infeasible", None, None, None, None,
+             "the weekly budget cap of 50.00 is below what the hard rules alone cost"),
+            ("budget_02", 90.0, "feasible", 89.0, 0.85, "South", 0.7, ""),
+            ("budget_03", 100.0, "optimal", 99.0, 0.9, "South", 0.8, ""),
+            ("budget_04", 120.0, "optimal", 118.0, 0.95, "North", 0.9, "")]
+    return pd.DataFrame([{"point": p, "sweep": "budget", "budget_cap": cap, "target_share": 0.9, "target_minutes": 60.0,
+                          "staffing_basis": "mean", "week": "2026-11-02", "seed": 7, "time_limit": 5.0, "status": st,
+                          "total_cost": cost, "share_within_target": share, "worst_district": worst,
+                          "worst_district_share": wshare, "shortfall_hours": None if cost is None else 10.0,
+                          "p90_minutes_to_contact": None if cost is None else 50.0,
+                          "staff_used": None if cost is None else 6.0, "note": note}
+                         for p, cap, st, cost, share, worst, wshare, note in rows], columns=FRONTIER_COLUMNS)

@@ -4,6 +4,7 @@ nights and overtime marked, shortfalls and equity in words, names pseudonymised 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 
@@ -12,10 +13,10 @@ import pandas as pd
 import pytest
 from plotly.offline import get_plotlyjs
 
-from report_plans import REAL_NAMES, synthetic_plan
+from report_plans import REAL_NAMES, frontier_frame, synthetic_plan
 from roster.io.pseudonyms import pseudonym
 from roster.report import PlanFrames, ScenarioFrames, build_report
-from roster.report import charts, service, tables
+from roster.report import charts, scenario_charts, service, shortfalls, tables
 from roster.report.build import MAIN_CHART_ID
 from roster.report.frames import Period
 
@@ -177,12 +178,14 @@ def test_sections_appear_for_the_scenario_files_present():
     scen = pd.DataFrame({"scenario": ["base", "wage+5%", "peers+4"], "status": ["optimal"] * 3,
                          "total_cost": [100.0, 105.0, 110.0], "share_within_target": [0.9, 0.9, 0.94],
                          "worst_district_share": [0.8, 0.8, 0.88]})
-    front = pd.DataFrame({"budget": [90.0, 100.0, 120.0], "total_cost": [89.0, 99.0, 118.0],
-                          "share_within_target": [0.85, 0.9, 0.95], "worst_district_share": [0.7, 0.8, 0.9],
-                          "max_peers": [2, 3, 5]})
+    front = frontier_frame()
     only_front = build_report(frames(), scenarios=ScenarioFrames(frontier=front))
     assert 'id="chart-frontier"' in only_front and 'id="chart-scenarios"' not in only_front
-    assert "max_peers 5" in figure_json(only_front, "chart-frontier")
+    fig = json.loads(scenario_charts.frontier_figure(front, "$").to_json())["data"]
+    # the points with a roster, cheapest first; each says its cap, status and worst district
+    assert [len(t["customdata"]) for t in fig] == [3, 3]
+    assert fig[0]["customdata"][0] == "budget_02 (feasible)<br>cap $90<br>worst: South"
+    assert "budget_01" in only_front and "below what the hard rules alone cost" in only_front  # its row in the table
     dist = pd.DataFrame({"scenario": ["base", "base", "peers+4", "peers+4"], "district": ["North", "South"] * 2,
                          "share_within_target": [0.95, 0.82, 0.96, 0.9], "cost": [60.0, 40.0, 66.0, 44.0]})
     full = build_report(frames(), scenarios=ScenarioFrames(scenarios=scen, districts=dist, frontier=front))
@@ -216,3 +219,81 @@ def test_the_report_from_files_read_back_equals_the_report_from_memory(tmp_path)
     files = synthetic_plan(FALL)
     write_outputs(tmp_path, files)
     assert build_report(read_plan(tmp_path)) == build_report(PlanFrames.from_files(files))
+
+
+def test_shortfalls_csv_gives_each_place_its_reason_and_the_sizing_hints():
+    files = synthetic_plan()
+    text = build_report(PlanFrames.from_files(files))
+    explain = text[text.index('<section id="explain"'):]
+    assert "Shortfalls and why" in explain and "How many more people would cover them" in explain
+    # staff-hours by reason from summary.json, in words, each with its share
+    half = files["summary.json"]["shortfall_reasons"]["no_one_free"]
+    assert f"<b>{half:g} staff-hours</b> (50%): no one of the seat is free" in explain
+    assert "a free person could cover them, but the shift costs more than the shortfall price" in explain
+    # the largest places first, said in words, with the file's detail; the rest left to shortfalls.csv
+    s = files["shortfalls.csv"]
+    places = tables_of(shortfalls.places_table(PlanFrames.from_files(files)))[0]
+    hours = [float(r[4]) for r in places]
+    assert len(places) == shortfalls.TOP_PLACES and hours == sorted(hours, reverse=True)
+    assert hours[0] == s["uncovered_staff_hours"].max()
+    assert {r[5] for r in places} <= {"no one free", "too costly"}
+    assert f"The {shortfalls.TOP_PLACES} largest of {len(s)} runs of uncovered hours" in explain
+    assert "already work a shift that day (one_shift_per_day)" in explain
+    # a run past midnight names both days; one within a day names it once
+    assert all(re.fullmatch(r"\w{3} \d\d \w{3} \d\d:\d\d–(\w{3} )?\d\d:\d\d", r[2]) for r in places)
+    # sizing: one row per short seat, the largest first, and each hint's own sentence
+    sizing = tables_of(shortfalls.sizing_table(PlanFrames.from_files(files)))[0]
+    assert len(sizing) == len(files["summary.json"]["sizing"]) and sizing[0][1] == "peer_supporter"
+    assert [float(r[5]) for r in sizing] == sorted((float(r[5]) for r in sizing), reverse=True)
+    assert "about 3 more peer_supporters in North (40 h a week each) would cover 120 of the 120" in explain
+
+
+def tables_of(html_text: str) -> list[list[list[str]]]:
+    """Each table's body rows as cell texts."""
+    out = []
+    for body in re.findall(r"<tbody>(.*?)</tbody>", html_text, flags=re.S):
+        out.append([[html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+                    for row in re.findall(r"<tr>(.*?)</tr>", body)])
+    return out
+
+
+def test_reasons_are_summed_from_shortfalls_csv_when_the_summary_lacks_them_and_detail_is_escaped():
+    files = synthetic_plan()
+    del files["summary.json"]["shortfall_reasons"], files["summary.json"]["sizing"]
+    files["shortfalls.csv"] = files["shortfalls.csv"].assign(detail="<script>alert(1)</script>")
+    text = build_report(PlanFrames.from_files(files))
+    total = files["shortfalls.csv"]["uncovered_staff_hours"].sum()
+    assert f"<b>{total / 2:g} staff-hours</b> (50%)" in text
+    assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)" in text
+    assert "How many more people would cover them" not in text
+
+
+def test_an_older_plan_without_shortfalls_csv_explains_its_runs_of_uncovered_hours():
+    files = synthetic_plan()
+    del files["shortfalls.csv"], files["summary.json"]["shortfall_reasons"], files["summary.json"]["sizing"]
+    text = build_report(PlanFrames.from_files(files))
+    assert "Shortfalls and why" not in text and "<h3>Shortfalls</h3>" in text
+    assert "<b>North</b>, clinician: 1 short Mon 02 Nov 09:00–Mon 11:00" in text
+
+
+def test_a_plan_with_every_hour_covered_says_so():
+    files = synthetic_plan()
+    files["coverage.csv"] = files["coverage.csv"].assign(shortfall=0)
+    files["shortfalls.csv"] = files["shortfalls.csv"].iloc[0:0]
+    files["summary.json"].update(shortfall_reasons={r: 0.0 for r in shortfalls.SHORT_WORDS}, sizing=[])
+    text = build_report(PlanFrames.from_files(files))
+    assert "Every required staff-hour is covered." in text and "Shortfalls and why" not in text
+
+
+def test_a_target_share_sweep_is_drawn_by_the_cost_of_each_point():
+    front = frontier_frame().assign(sweep="target", budget_cap=None, target_share=[0.6, 0.7, 0.8, 0.9],
+                                    point=["target_01", "target_02", "target_03", "target_04"])
+    front.loc[0, ["status", "note"]] = ["failed", "demand no staffing can serve"]
+    data = json.loads(scenario_charts.frontier_figure(front, "€").to_json())["data"]
+    assert data[0]["customdata"] == ["target_02 (feasible)<br>target share 70%<br>worst: South",
+                                     "target_03 (optimal)<br>target share 80%<br>worst: South",
+                                     "target_04 (optimal)<br>target share 90%<br>worst: North"]
+    text = build_report(frames(), scenarios=ScenarioFrames(frontier=front), currency="€")
+    assert "demand no staffing can serve" in text and 'id="chart-frontier"' in text
+    layout = json.loads(scenario_charts.frontier_figure(front, "€").to_json())["layout"]
+    assert layout["xaxis"]["title"]["text"] == "cost of the week's roster (€)" and layout["xaxis"]["tickprefix"] == "€"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from report_plans import synthetic_plan
+from report_plans import frontier_frame, synthetic_plan
 import pandas as pd
 
 from roster.report import PlanFrames, ScenarioFrames, build_report
@@ -93,8 +93,7 @@ def test_scenario_charts_draw_without_errors(tmp_path):
                          "worst_district_share": [0.8, 0.82]})
     dist = pd.DataFrame({"scenario": ["base", "base", "wage+5%", "wage+5%"], "district": ["North", "South"] * 2,
                          "share_within_target": [0.95, 0.82, 0.96, 0.84], "cost": [60.0, 40.0, 63.0, 42.0]})
-    front = pd.DataFrame({"budget": [90.0, 100.0], "total_cost": [89.0, 99.0], "share_within_target": [0.85, 0.9],
-                          "worst_district_share": [0.7, 0.8], "max_peers": [2, 3]})
+    front = frontier_frame()
     path = tmp_path / "report.html"
     path.write_text(build_report(PlanFrames.from_files(synthetic_plan()),
                                  scenarios=ScenarioFrames(scenarios=scen, districts=dist, frontier=front)), encoding="utf-8")

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cities import ROOT
-from report_plans import REAL_NAMES, synthetic_plan
+from report_plans import REAL_NAMES, frontier_frame, synthetic_plan
 from roster.cli import app
 from roster.io.writers import write_outputs
 
@@ -43,6 +43,9 @@ def test_report_writes_report_html_beside_the_plan(plan_dir):
     (lambda d: _edit(d / "forecast.csv", 1, "hour_start", "Monday"), "forecast.csv, row 2: column hour_start is 'Monday'"),
     (lambda d: _edit(d / "roster.csv", 4, "start", "2026-11-03T07:00:00"), "roster.csv, row 5: column start is "
                                                                             "'2026-11-03T07:00:00', not an ISO 8601 time with a UTC offset"),
+    (lambda d: _edit(d / "shortfalls.csv", 3, "uncovered_staff_hours", "many"),
+     "shortfalls.csv, row 4: column uncovered_staff_hours is 'many'"),
+    (lambda d: _edit(d / "shortfalls.csv", 1, "end", "Tuesday"), "shortfalls.csv, row 2: column end is 'Tuesday'"),
 ])
 def test_a_missing_or_broken_file_is_named_with_exit_2(plan_dir, breakage, needle):
     breakage(plan_dir)
@@ -60,6 +63,14 @@ def _edit(path: Path, row: int, column: str, value: str) -> None:
     frame.to_csv(path, index=False)
 
 
+def test_a_plan_folder_from_before_shortfalls_csv_still_reports(plan_dir):
+    (plan_dir / "shortfalls.csv").unlink()
+    result = report(plan_dir)
+    assert result.exit_code == 0, result.output
+    text = (plan_dir / "report.html").read_text(encoding="utf-8")
+    assert "<h3>Shortfalls</h3>" in text and "Shortfalls and why" not in text
+
+
 def test_a_folder_that_is_not_there(tmp_path):
     result = report(tmp_path / "nowhere")
     assert result.exit_code == 2 and "is not a folder" in result.output
@@ -68,12 +79,21 @@ def test_a_folder_that_is_not_there(tmp_path):
 def test_scenarios_folder_adds_the_sections_of_the_files_present(plan_dir, tmp_path):
     scen = tmp_path / "scen"
     scen.mkdir()
-    (scen / "frontier.csv").write_text("budget,total_cost,share_within_target,worst_district_share,max_peers\n"
-                                       "100,99,0.9,0.8,3\n120,118,0.95,0.9,5\n")
+    frontier_frame().to_csv(scen / "frontier.csv", index=False)
     result = report(plan_dir, "--scenarios", scen)
     assert result.exit_code == 0, result.output
     text = (plan_dir / "report.html").read_text(encoding="utf-8")
     assert 'id="chart-frontier"' in text and 'id="chart-scenarios"' not in text
+    # a second folder adds its files; the same file from two folders is refused
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "findings.txt").write_text("more_peers buys the most service per dollar.\n")
+    result = report(plan_dir, "--scenarios", scen, "--scenarios", other)
+    assert result.exit_code == 0, result.output
+    text = (plan_dir / "report.html").read_text(encoding="utf-8")
+    assert 'id="chart-frontier"' in text and "more_peers buys the most service per dollar." in text
+    result = report(plan_dir, "--scenarios", scen, "--scenarios", scen)
+    assert result.exit_code == 2 and "hold frontier.csv" in result.output
     (scen / "scenarios.csv").write_text("scenario,total_cost,share_within_target\nbase,abc,0.9\n")
     result = report(plan_dir, "--scenarios", scen)
     assert result.exit_code == 2 and "scenarios.csv, row 2: column total_cost is 'abc'" in result.output

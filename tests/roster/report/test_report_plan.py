@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from typer.testing import CliRunner
 
@@ -24,6 +26,10 @@ def test_plan_writes_the_report_in_its_output_set_and_no_report_skips_it(tmp_pat
     # built from the in-memory plan, it is the report of the files written beside it
     assert build_report(read_plan(out)) == report
     assert "7 days, 168 hours" in report
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    if summary["shortfall_hours"]["total"] > 0:  # each uncovered place with its reason, and the sizing hints
+        assert "Shortfalls and why" in report and summary["sizing"][0]["text"] in report
+        assert "shortfalls.csv" in report
     (out / "report.html").unlink()
     result = runner.invoke(app, args + ["--no-report"])
     assert result.exit_code == 0, result.output
