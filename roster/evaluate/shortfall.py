@@ -28,6 +28,7 @@ from constraints.base import RosterContext, fmt_time
 from constraints.cost import differential_pay, has_differentials
 from constraints.labour import forbidden_followers
 from constraints.problem import Problem, covered_hours
+from roster.currency import prefix
 
 SHORTFALL_COLUMNS = ["district", "role", "start", "end", "hours", "uncovered_staff_hours", "reason", "detail"]
 REASONS = ("no_shift", "no_one_free", "too_costly", "other_rules")
@@ -154,11 +155,12 @@ def _reason(problem, people: _People, cov_rows: pd.DataFrame, short: dict, key: 
             best = (cost, saving, i)
     cost, saving, i = best
     n = round(saving / price) if price else 0
+    cur = prefix(problem.config.city.currency)
     if cost > saving:
         return "too_costly", (f"covering it costs more than the shortfall price: the cheapest shift that would, {_shift_words(problem, i)}, "
-                              f"costs ${cost:,.0f} and would remove ${saving:,.0f} of shortfall ({n} uncovered hour(s) × ${price:,.0f})")
-    return "other_rules", (f"{_shift_words(problem, i)} by a free person costs ${cost:,.0f} and would remove ${saving:,.0f} of shortfall; "
-                           "another soft rule, a rule not checked here or the solver's gap kept it uncovered")
+                              f"costs {cur}{cost:,.0f} and would remove {cur}{saving:,.0f} of shortfall ({n} uncovered hour(s) × {cur}{price:,.0f})")
+    return "other_rules", (f"{_shift_words(problem, i)} by a free person costs {cur}{cost:,.0f} and would remove {cur}{saving:,.0f} of "
+                           "shortfall; another soft rule, a rule not checked here or the solver's gap kept it uncovered")
 
 
 def shortfall_table(problem: Problem, roster: pd.DataFrame, coverage: pd.DataFrame, cand: pd.DataFrame) -> pd.DataFrame:
