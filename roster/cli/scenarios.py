@@ -16,6 +16,7 @@ import typer
 
 from roster.cli.common import EXIT_INFEASIBLE, EXIT_OK, ConfigOpt, err, load, progress_printer, run
 from roster.errors import InputError
+from roster.io.schemas import PLAN_OUTPUTS
 
 JobsOpt = typer.Option(1, "--jobs", "-j", help="Scenarios solved side by side in local processes (one solver thread each).")
 SchedulerOpt = typer.Option(None, "--scheduler", help="A Dask scheduler (tcp://HOST:8786) to run the scenarios on instead.")
@@ -61,7 +62,14 @@ def _run_all(scenarios, inputs, forecast, jobs, scheduler, time_limit, quiet):
 
     if not quiet:
         err(f"Running {len(tasks)} plans on {executor.name}" + (f" ({jobs} processes)" if executor.name == "processes" else ""))
-    return executor.map(run_scenario, tasks, on_done=on_done)
+    return executor.map(run_scenario, tasks, on_done=on_done, order=longest_first(scenarios))
+
+
+def longest_first(scenarios) -> list[int]:
+    """Start order: plans under a budget cap first, as they usually run to the time limit (the others
+    then share the remaining workers instead of one capped plan running alone at the end)."""
+    capped = [i for i, sc in enumerate(scenarios) if "rules.budget_cap.weekly" in sc.set]
+    return capped + [i for i in range(len(scenarios)) if i not in capped]
 
 
 def _files(outcomes, extra: dict) -> dict:
@@ -74,8 +82,7 @@ def _files(outcomes, extra: dict) -> dict:
     return files
 
 
-PLAN_FILES = {"roster.csv", "coverage.csv", "forecast.csv", "requirements.csv", "summary.json", "simulation.csv",
-              "explain.csv", "penalties.csv", "changes.csv", "diagnosis.txt"}
+PLAN_FILES = set(PLAN_OUTPUTS)  # a scenario folder holds a plan's files
 
 
 def _write(out: Path, files: dict) -> list[Path]:

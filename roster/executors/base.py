@@ -27,18 +27,30 @@ def _init_worker() -> None:
 class Executor(Protocol):
     name: str
 
-    def map(self, fn: Callable, items: Sequence, *, on_done: Done = _quiet) -> list:
-        """``[fn(item) for item in items]``, in input order; ``on_done(index, result)`` as each finishes."""
+    def map(self, fn: Callable, items: Sequence, *, on_done: Done = _quiet, order: Sequence[int] | None = None) -> list:
+        """``[fn(item) for item in items]``, in input order; ``on_done(index, result)`` as each finishes.
+
+        ``order``: the indices in the order to start them (the longest first keeps the last
+        worker from running alone); the results do not depend on it.
+        """
+
+
+def _start_order(n: int, order: Sequence[int] | None) -> list[int]:
+    if order is None:
+        return list(range(n))
+    if sorted(order) != list(range(n)):
+        raise ValueError("order must list every index of items once")
+    return list(order)
 
 
 class SerialExecutor:
     name = "serial"
 
-    def map(self, fn: Callable, items: Sequence, *, on_done: Done = _quiet) -> list:
-        out = []
-        for i, item in enumerate(items):
-            out.append(fn(item))
-            on_done(i, out[-1])
+    def map(self, fn: Callable, items: Sequence, *, on_done: Done = _quiet, order: Sequence[int] | None = None) -> list:
+        out: list = [None] * len(items)
+        for i in _start_order(len(items), order):
+            out[i] = fn(items[i])
+            on_done(i, out[i])
         return out
 
 
@@ -50,13 +62,13 @@ class ProcessExecutor:
     def __init__(self, jobs: int):
         self.jobs = jobs
 
-    def map(self, fn: Callable, items: Sequence, *, on_done: Done = _quiet) -> list:
+    def map(self, fn: Callable, items: Sequence, *, on_done: Done = _quiet, order: Sequence[int] | None = None) -> list:
         if not items:
             return []
         out: list = [None] * len(items)
         ctx = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=min(self.jobs, len(items)), mp_context=ctx, initializer=_init_worker) as pool:
-            futures = {pool.submit(fn, item): i for i, item in enumerate(items)}
+            futures = {pool.submit(fn, items[i]): i for i in _start_order(len(items), order)}
             for fut in as_completed(futures):
                 i = futures[fut]
                 out[i] = fut.result()
@@ -84,15 +96,17 @@ class DaskExecutor:
             raise InputError(f"--scheduler {self.address}: no Dask scheduler answered ({exc}); start one "
                              "(dask scheduler) or check the address, e.g. tcp://HOST:8786.") from None
 
-    def map(self, fn: Callable, items: Sequence, *, on_done: Done = _quiet) -> list:
+    def map(self, fn: Callable, items: Sequence, *, on_done: Done = _quiet, order: Sequence[int] | None = None) -> list:
         if not items:
             return []
         from distributed import as_completed as dask_completed
 
         client, owned = self._connect()
         try:
-            futures = client.map(fn, list(items), pure=False)
-            index = {f.key: i for i, f in enumerate(futures)}
+            start = _start_order(len(items), order)
+            # earlier in the start order = higher priority on the scheduler
+            futures = [client.submit(fn, items[i], pure=False, priority=len(start) - k) for k, i in enumerate(start)]
+            index = {f.key: i for f, i in zip(futures, start)}
             out: list = [None] * len(items)
             for fut in dask_completed(futures):
                 i = index[fut.key]
