@@ -96,6 +96,37 @@ def _require_column(df: pd.DataFrame, column: str, option: str, path: Path, what
         )
 
 
+def _to_microseconds(parsed: pd.Series) -> pd.Series:
+    """Times at microsecond resolution, the unit every timestamp is kept in: finer digits (nanoseconds, as
+    some phone systems export) are truncated, never rounded, so a call never moves into the next hour."""
+    return parsed.dt.floor("us").dt.as_unit("us")
+
+
+def _parse_one(text: str, utc: bool):
+    for fmt in ("ISO8601", "mixed"):
+        try:
+            return pd.to_datetime(pd.Series([text]), utc=utc, format=fmt, errors="coerce").iloc[0]
+        except (ValueError, TypeError, OverflowError):
+            continue
+    return pd.NaT
+
+
+def _parse_strings(sub: pd.Series, *, utc: bool) -> pd.Series:
+    """ISO 8601 strings as times (tz-aware UTC when ``utc``), NaT where a string cannot be read; at microseconds."""
+    unit = "datetime64[us, UTC]" if utc else "datetime64[us]"
+    try:
+        parsed = _to_microseconds(pd.to_datetime(sub, utc=utc, format="ISO8601", errors="coerce"))
+        bad = parsed.isna()
+        if bad.any():
+            parsed[bad] = _to_microseconds(pd.to_datetime(sub[bad], utc=utc, format="mixed", errors="coerce"))
+        return parsed.astype(unit)
+    except (ValueError, TypeError, OverflowError):
+        # a column pandas cannot read in one go (e.g. offsets it cannot mix): row by row, NaT where unreadable
+        one = [_parse_one(t, utc) for t in sub]
+        ok = [t if isinstance(t, pd.Timestamp) and t is not pd.NaT else pd.NaT for t in one]
+        return _to_microseconds(pd.Series(pd.to_datetime(ok, utc=utc), index=sub.index)).astype(unit)
+
+
 def parse_timestamps(
     values: pd.Series,
     timezone: str,
@@ -117,9 +148,9 @@ def parse_timestamps(
     n = len(values)
     values = values.reset_index(drop=True)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert(tz)
+        return _to_microseconds(values).dt.tz_convert(tz)
     if pd.api.types.is_datetime64_dtype(values.dtype):
-        naive = values
+        naive = _to_microseconds(values)
         has_offset = np.zeros(n, dtype=bool)
         aware_utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
         strings = None
@@ -136,20 +167,10 @@ def parse_timestamps(
         has_offset = strings.str.contains(_OFFSET_RE, regex=True).fillna(False).to_numpy(dtype=bool)
         aware_utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
         if has_offset.any():
-            sub = strings[has_offset]
-            parsed = pd.to_datetime(sub, utc=True, format="ISO8601", errors="coerce")
-            bad = parsed.isna()
-            if bad.any():
-                parsed[bad] = pd.to_datetime(sub[bad], utc=True, format="mixed", errors="coerce")
-            aware_utc[has_offset] = parsed
+            aware_utc[has_offset] = _parse_strings(strings[has_offset], utc=True)
         naive = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
         if (~has_offset).any():
-            sub = strings[~has_offset]
-            parsed = pd.to_datetime(sub, format="ISO8601", errors="coerce")
-            bad = parsed.isna()
-            if bad.any():
-                parsed[bad] = pd.to_datetime(sub[bad], format="mixed", errors="coerce")
-            naive[~has_offset] = parsed
+            naive[~has_offset] = _parse_strings(strings[~has_offset], utc=False)
         unparsed = (has_offset & aware_utc.isna().to_numpy()) | (~has_offset & naive.isna().to_numpy())
         if unparsed.any():
             pos = int(np.flatnonzero(unparsed)[0])
