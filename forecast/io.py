@@ -67,6 +67,9 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
             f"The {what} file {str(path)!r} does not exist. Check the path (it is read relative to "
             "the directory you run the command from) or pass the right file."
         )
+    if path.is_dir():
+        raise ForecastInputError(f"The {what} file {str(path)!r} is a folder, not a file; give the path of the "
+                                 "CSV or Parquet file itself.")
     name = path.name.lower()
     if name.endswith((".csv", ".csv.gz", ".txt", ".txt.gz")):
         check_utf8(path, f"The {what} file")

@@ -187,6 +187,10 @@ def frontier(
         caps, shares = _floats(budgets, "--budgets"), _floats(targets, "--targets")
         if caps is not None and shares is not None:
             raise InputError("give --budgets or --targets, not both.")
+        if shares is not None:  # the grid is checked before any input is read or forecast
+            check_grid(shares, "--targets")
+        elif caps is not None:
+            check_grid(caps, "--budgets")
         step = progress_printer(quiet)
         cfg, inputs, forecast = _prepare(config, week, [], step, out, FRONTIER_FILES)
         if shares is not None:

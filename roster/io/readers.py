@@ -30,6 +30,8 @@ def read_csv(path: Path, required: list[str], what: str, *, hint=None) -> pd.Dat
     """The CSV as text cells, once it is known to be UTF-8 and to have the ``required`` columns;
     ``hint(frame)`` may add a sentence to the missing-columns message."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{what} file {path} is a folder, not a file; give the path of the CSV file itself.")
     if not path.is_file():
         raise InputError(f"{what} file {path} was not found. Check the path (in roster.toml, paths are relative to the file's folder).")
     check_utf8(path, f"{what} file")
@@ -299,6 +301,8 @@ def read_shift_requirements(path: Path, cfg) -> pd.DataFrame:
     Errors name the file and the spreadsheet row (header is row 1).
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"Shift requirements file {path} is a folder, not a file; give the path of the CSV file itself.")
     if not path.is_file():
         raise InputError(f"Shift requirements file {path} was not found; pass the path of a CSV with columns "
                          f"{','.join(SHIFT_REQUIREMENT_COLUMNS)}.")

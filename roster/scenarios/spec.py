@@ -363,6 +363,8 @@ def parse_scenarios(text: str, source: str) -> list[Scenario]:
 
 def load_scenarios(path: Path) -> list[Scenario]:
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"Scenario file {path} is a folder, not a file; give the YAML file itself.")
     if not path.is_file():
         raise InputError(f"Scenario file {path} was not found; give a YAML file such as examples/scenarios/budget.yaml.")
     try:
