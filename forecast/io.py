@@ -46,6 +46,9 @@ from forecast.textfiles import ENCODING, check_utf8
 log = logging.getLogger("forecast")
 
 MIN_HISTORY = pd.Timedelta(days=14)
+# No call record of a crisis service predates this; an earlier date is a typo in the year (1026 for 2026),
+# which would otherwise make an hourly history of centuries (gigabytes) before failing in the forecast.
+EARLIEST = pd.Timestamp("1970-01-01", tz="UTC")
 # a UTC offset must follow a clock time (so the "-05" of a bare date "2016-01-05" is not one)
 _OFFSET_RE = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)\s*$"
 
@@ -234,6 +237,18 @@ def _dedupe(df: pd.DataFrame, cols: Sequence[str], path: Path) -> pd.DataFrame:
     return df
 
 
+def _check_era(ts: pd.Series, text: pd.Series, path: Path, column: str) -> None:
+    """Refuse times before :data:`EARLIEST`, naming the first such row (``ts`` in file-row order)."""
+    early = (ts < EARLIEST).to_numpy(dtype=bool)
+    if early.any():
+        pos = int(np.flatnonzero(early)[0])
+        raise ForecastInputError(
+            f"Row {row_number(pos)} of {str(path)!r}: {column!r} value {str(text.iloc[pos])!r} is before "
+            f"{EARLIEST.year} ({int(early.sum())} such rows); that is almost certainly a typo in the year. "
+            "Fix or remove these rows."
+        )
+
+
 def _check_span(ts: pd.Series, path: Path, as_of: pd.Timestamp | None, column: str) -> None:
     if len(ts) == 0:
         raise ForecastInputError(
@@ -300,6 +315,7 @@ def load_calls(
         _require_column(raw, call_type_col, "call_type_col (--call-type-col)", path, "calls")
     raw = raw.reset_index(drop=True)
     ts = parse_timestamps(raw[timestamp_col], timezone, path=path, column=timestamp_col, ambiguous=ambiguous)
+    _check_era(ts, raw[timestamp_col], path, timestamp_col)
     district = raw[district_col].astype("string").str.strip()
     call_type = raw[call_type_col].astype("string").str.strip() if has_type else pd.Series(
         pd.NA, index=raw.index, dtype="string"
@@ -418,6 +434,7 @@ def load_hourly_counts(
         _require_column(raw, col, opt, path, "hourly counts")
     raw = raw.reset_index(drop=True)
     hours = parse_timestamps(raw[hour_col], timezone, path=path, column=hour_col, ambiguous=ambiguous)
+    _check_era(hours, raw[hour_col], path, hour_col)
     utc = hours.dt.tz_convert("UTC")
     local_naive = hours.dt.tz_localize(None)
     off_hour = (local_naive != local_naive.dt.floor("h")).to_numpy()

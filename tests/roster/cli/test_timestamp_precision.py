@@ -84,3 +84,29 @@ def test_an_unreadable_timestamp_names_file_row_and_column(tmp_path, command, ba
     args = [command, "--config", str(config), "--out", str(out)]
     result = runner.invoke(app, args + (["--quiet"] if command == "plan" else []))
     assert_refused(result, out, "calls.csv", "Row 8", "'timestamp'", before=before, folder=config.parent)
+
+
+@pytest.mark.parametrize("command", ["plan", "validate"])
+def test_a_year_typo_centuries_back_is_refused_before_the_history_is_built(tmp_path, command):
+    """1026 for 2026 would make an hourly history of a thousand years (gigabytes) and then fail in the forecast."""
+    config = short_city(tmp_path / "city")
+    calls = config.parent / "examples/metro/calls.csv"
+    lines = calls.read_text().splitlines()
+    lines[2] = "1026" + lines[2][4:]
+    calls.write_text("\n".join(lines) + "\n")
+    before = snapshot(config.parent)
+    out = tmp_path / "out"
+    args = [command, "--config", str(config)] + (["--out", str(out), "--quiet"] if command == "plan" else [])
+    result = runner.invoke(app, args)
+    assert_refused(result, out, "calls.csv", "Row 3", "before 1970", "typo in the year", before=before,
+                   folder=config.parent)
+
+
+def test_hourly_counts_with_a_year_typo_are_refused(tmp_path):
+    from forecast.errors import ForecastInputError
+    from forecast.io import load_hourly_counts
+
+    path = tmp_path / "hourly.csv"
+    path.write_text("hour_start,district,calls\n2026-01-01T00:00:00-05:00,A,1\n0206-01-01T01:00:00-05:00,A,2\n")
+    with pytest.raises(ForecastInputError, match=r"Row 3 .*before 1970"):
+        load_hourly_counts(path, "America/New_York", as_of=False)
