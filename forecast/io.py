@@ -40,8 +40,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from forecast.errors import ForecastInputError, row_number
-from forecast.textfiles import ENCODING, check_utf8
+from forecast.errors import ForecastInputError, InputError, row_number
+from forecast.textfiles import ENCODING, check_row_lengths, check_utf8
 
 log = logging.getLogger("forecast")
 
@@ -80,7 +80,14 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
         if name.endswith((".parquet", ".pq")):
             return pd.read_parquet(path)
         if name.endswith((".csv", ".csv.gz", ".txt", ".txt.gz")):
-            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=ENCODING)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=ENCODING)
+            try:
+                check_row_lengths(path, f"The {what} file", frame)
+            except InputError as exc:
+                raise ForecastInputError(str(exc)) from None
+            return frame
+    except ForecastInputError:
+        raise
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise ForecastInputError(
             f"Could not read the {what} file {str(path)!r}: {exc}. Check that it is a valid CSV "

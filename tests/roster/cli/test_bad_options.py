@@ -97,3 +97,24 @@ def test_export_datetime_format_that_shows_the_time_is_used(city):
                                  str(city), "--datetime-format", "%d.%m.%Y %H:%M", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "16.06.2025 07:00" in (out / "roster_long.csv").read_text()
+
+
+@pytest.mark.parametrize("rel", ["examples/metro/staff.csv", "examples/metro/calls.csv", "examples/metro/time_off.csv",
+                                 "examples/metro/requests.csv"])
+def test_a_first_row_with_an_extra_cell_is_named(city, rel):
+    """pandas would take the first column as an index and shift the others (staff_id read as name, ...)."""
+    path = city.parent / rel
+    lines = path.read_text().splitlines()
+    lines[1] = lines[1].replace(",", ",,", 1)
+    path.write_text("\n".join(lines) + "\n")
+    _refused(city, ["validate", "--config", str(city)], Path(rel).name, "row 2", "cells but the header has")
+
+
+@pytest.mark.parametrize("option", ["--pin", "--shift-requirements"])
+def test_a_plan_input_with_an_extra_cell_is_named(city, option):
+    path = city.parent / ("pin.csv" if option == "--pin" else "shift_req.csv")
+    lines = path.read_text().splitlines()
+    lines[1] += ",extra"
+    path.write_text("\n".join(lines) + "\n")
+    _refused(city, ["plan", "--config", str(city), "--out", str(city.parent / "o1"), "--quiet", "--week", "2026-11-02",
+                    option, str(path)], path.name, "row 2", "cells but the header has")
