@@ -19,7 +19,7 @@ def simulate(
     config: Path = ConfigOpt,
     out: Optional[Path] = typer.Option(None, help="Folder for simulation-<roster name>.csv (default: the roster's folder; the plan's own simulation.csv is never overwritten)."),
     forecast_file: Optional[Path] = typer.Option(None, "--forecast", help="forecast.csv to sample calls from (default: forecast.csv beside the roster, else a new forecast)."),
-    replications: Optional[int] = typer.Option(None, min=1, help="Simulated weeks (default: 100, as roster plan)."),
+    replications: Optional[int] = typer.Option(None, min=1, max=100_000, help="Simulated weeks (default: 100, as roster plan; at most 100,000)."),
     seed: Optional[int] = typer.Option(None, help="Random seed (default: solver.seed, as roster plan; same seed, same result)."),
     mutual_aid_after: Optional[float] = typer.Option(None, help="Let a free neighbouring team take a call after this many minutes of waiting."),
 ) -> None:

@@ -118,3 +118,16 @@ def test_a_plan_input_with_an_extra_cell_is_named(city, option):
     path.write_text("\n".join(lines) + "\n")
     _refused(city, ["plan", "--config", str(city), "--out", str(city.parent / "o1"), "--quiet", "--week", "2026-11-02",
                     option, str(path)], path.name, "row 2", "cells but the header has")
+
+
+@pytest.mark.parametrize("patience", ["1e-300", "0.005"])
+def test_erlang_patience_outside_what_the_model_computes(patience):
+    result = runner.invoke(app, ["erlang", "--rate", "3", "--busy-minutes", "60", "--target-minutes", "30",
+                                 "--target-share", "0.9", "--patience-minutes", patience])
+    assert result.exit_code == 2, result.output
+    assert "patience minutes must be at least 0.01" in result.output and "Traceback" not in result.output
+
+
+def test_simulate_replications_have_a_ceiling(city):
+    _refused(city, ["simulate", "--roster", str(city.parent / "r16.csv"), "--config", str(city), "--replications",
+                    "100000000", "--out", str(city.parent / "o1")], "--replications")
