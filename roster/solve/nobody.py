@@ -13,6 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from constraints.problem import Problem
+from roster.solve.model import candidates
 
 # what a lead can change when a rule shuts people out of every shift
 _ADVICE = {
@@ -23,8 +24,7 @@ _ADVICE = {
 
 
 def _base_candidates(problem: Problem) -> pd.DataFrame:
-    from roster.solve.model import candidates
-
+    """Every (person, shift instance, district) before any rule restricts them."""
     return candidates(problem, [])
 
 
