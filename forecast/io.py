@@ -40,12 +40,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 import pandas as pd
 
-from forecast.errors import ForecastInputError, row_number
-from forecast.textfiles import ENCODING, check_utf8
+from forecast.errors import ForecastInputError, InputError, row_number
+from forecast.textfiles import ENCODING, check_row_lengths, check_utf8
 
 log = logging.getLogger("forecast")
 
 MIN_HISTORY = pd.Timedelta(days=14)
+# No call record of a crisis service predates this; an earlier date is a typo in the year (1026 for 2026),
+# which would otherwise make an hourly history of centuries (gigabytes) before failing in the forecast.
+EARLIEST = pd.Timestamp("1970-01-01", tz="UTC")
 # a UTC offset must follow a clock time (so the "-05" of a bare date "2016-01-05" is not one)
 _OFFSET_RE = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[zZ]|[+-]\d{2}(?::?\d{2})?)\s*$"
 
@@ -67,6 +70,9 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
             f"The {what} file {str(path)!r} does not exist. Check the path (it is read relative to "
             "the directory you run the command from) or pass the right file."
         )
+    if path.is_dir():
+        raise ForecastInputError(f"The {what} file {str(path)!r} is a folder, not a file; give the path of the "
+                                 "CSV or Parquet file itself.")
     name = path.name.lower()
     if name.endswith((".csv", ".csv.gz", ".txt", ".txt.gz")):
         check_utf8(path, f"The {what} file")
@@ -74,7 +80,14 @@ def _read_table(path: Path, what: str) -> pd.DataFrame:
         if name.endswith((".parquet", ".pq")):
             return pd.read_parquet(path)
         if name.endswith((".csv", ".csv.gz", ".txt", ".txt.gz")):
-            return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=ENCODING)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=ENCODING)
+            try:
+                check_row_lengths(path, f"The {what} file", frame)
+            except InputError as exc:
+                raise ForecastInputError(str(exc)) from None
+            return frame
+    except ForecastInputError:
+        raise
     except (OSError, ValueError, pd.errors.ParserError) as exc:
         raise ForecastInputError(
             f"Could not read the {what} file {str(path)!r}: {exc}. Check that it is a valid CSV "
@@ -94,6 +107,37 @@ def _require_column(df: pd.DataFrame, column: str, option: str, path: Path, what
             f"Name the right column with the {option} option (for example {option}=\"{df.columns[0]}\"), "
             "or rename the column in the file."
         )
+
+
+def _to_microseconds(parsed: pd.Series) -> pd.Series:
+    """Times at microsecond resolution, the unit every timestamp is kept in: finer digits (nanoseconds, as
+    some phone systems export) are truncated, never rounded, so a call never moves into the next hour."""
+    return parsed.dt.floor("us").dt.as_unit("us")
+
+
+def _parse_one(text: str, utc: bool):
+    for fmt in ("ISO8601", "mixed"):
+        try:
+            return pd.to_datetime(pd.Series([text]), utc=utc, format=fmt, errors="coerce").iloc[0]
+        except (ValueError, TypeError, OverflowError):
+            continue
+    return pd.NaT
+
+
+def _parse_strings(sub: pd.Series, *, utc: bool) -> pd.Series:
+    """ISO 8601 strings as times (tz-aware UTC when ``utc``), NaT where a string cannot be read; at microseconds."""
+    unit = "datetime64[us, UTC]" if utc else "datetime64[us]"
+    try:
+        parsed = _to_microseconds(pd.to_datetime(sub, utc=utc, format="ISO8601", errors="coerce"))
+        bad = parsed.isna()
+        if bad.any():
+            parsed[bad] = _to_microseconds(pd.to_datetime(sub[bad], utc=utc, format="mixed", errors="coerce"))
+        return parsed.astype(unit)
+    except (ValueError, TypeError, OverflowError):
+        # a column pandas cannot read in one go (e.g. offsets it cannot mix): row by row, NaT where unreadable
+        one = [_parse_one(t, utc) for t in sub]
+        ok = [t if isinstance(t, pd.Timestamp) and t is not pd.NaT else pd.NaT for t in one]
+        return _to_microseconds(pd.Series(pd.to_datetime(ok, utc=utc), index=sub.index)).astype(unit)
 
 
 def parse_timestamps(
@@ -117,9 +161,9 @@ def parse_timestamps(
     n = len(values)
     values = values.reset_index(drop=True)
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert(tz)
+        return _to_microseconds(values).dt.tz_convert(tz)
     if pd.api.types.is_datetime64_dtype(values.dtype):
-        naive = values
+        naive = _to_microseconds(values)
         has_offset = np.zeros(n, dtype=bool)
         aware_utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
         strings = None
@@ -136,20 +180,10 @@ def parse_timestamps(
         has_offset = strings.str.contains(_OFFSET_RE, regex=True).fillna(False).to_numpy(dtype=bool)
         aware_utc = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us, UTC]")
         if has_offset.any():
-            sub = strings[has_offset]
-            parsed = pd.to_datetime(sub, utc=True, format="ISO8601", errors="coerce")
-            bad = parsed.isna()
-            if bad.any():
-                parsed[bad] = pd.to_datetime(sub[bad], utc=True, format="mixed", errors="coerce")
-            aware_utc[has_offset] = parsed
+            aware_utc[has_offset] = _parse_strings(strings[has_offset], utc=True)
         naive = pd.Series(pd.NaT, index=values.index, dtype="datetime64[us]")
         if (~has_offset).any():
-            sub = strings[~has_offset]
-            parsed = pd.to_datetime(sub, format="ISO8601", errors="coerce")
-            bad = parsed.isna()
-            if bad.any():
-                parsed[bad] = pd.to_datetime(sub[bad], format="mixed", errors="coerce")
-            naive[~has_offset] = parsed
+            naive[~has_offset] = _parse_strings(strings[~has_offset], utc=False)
         unparsed = (has_offset & aware_utc.isna().to_numpy()) | (~has_offset & naive.isna().to_numpy())
         if unparsed.any():
             pos = int(np.flatnonzero(unparsed)[0])
@@ -208,6 +242,18 @@ def _dedupe(df: pd.DataFrame, cols: Sequence[str], path: Path) -> pd.DataFrame:
         )
         df = df.loc[~dup]
     return df
+
+
+def _check_era(ts: pd.Series, text: pd.Series, path: Path, column: str) -> None:
+    """Refuse times before :data:`EARLIEST`, naming the first such row (``ts`` in file-row order)."""
+    early = (ts < EARLIEST).to_numpy(dtype=bool)
+    if early.any():
+        pos = int(np.flatnonzero(early)[0])
+        raise ForecastInputError(
+            f"Row {row_number(pos)} of {str(path)!r}: {column!r} value {str(text.iloc[pos])!r} is before "
+            f"{EARLIEST.year} ({int(early.sum())} such rows); that is almost certainly a typo in the year. "
+            "Fix or remove these rows."
+        )
 
 
 def _check_span(ts: pd.Series, path: Path, as_of: pd.Timestamp | None, column: str) -> None:
@@ -276,6 +322,7 @@ def load_calls(
         _require_column(raw, call_type_col, "call_type_col (--call-type-col)", path, "calls")
     raw = raw.reset_index(drop=True)
     ts = parse_timestamps(raw[timestamp_col], timezone, path=path, column=timestamp_col, ambiguous=ambiguous)
+    _check_era(ts, raw[timestamp_col], path, timestamp_col)
     district = raw[district_col].astype("string").str.strip()
     call_type = raw[call_type_col].astype("string").str.strip() if has_type else pd.Series(
         pd.NA, index=raw.index, dtype="string"
@@ -394,6 +441,7 @@ def load_hourly_counts(
         _require_column(raw, col, opt, path, "hourly counts")
     raw = raw.reset_index(drop=True)
     hours = parse_timestamps(raw[hour_col], timezone, path=path, column=hour_col, ambiguous=ambiguous)
+    _check_era(hours, raw[hour_col], path, hour_col)
     utc = hours.dt.tz_convert("UTC")
     local_naive = hours.dt.tz_localize(None)
     off_hour = (local_naive != local_naive.dt.floor("h")).to_numpy()

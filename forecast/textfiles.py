@@ -111,3 +111,26 @@ def read_utf8(path: Path | str, what: str) -> str:
     check_utf8(path, what)
     with _open_bytes(Path(path)) as fh:
         return fh.read().decode(ENCODING)
+
+
+def check_row_lengths(path: Path | str, what: str, frame) -> None:
+    """Raise :class:`InputError` naming the first row with more cells than the header, when ``frame`` (as
+    pandas read the file) shows there is one: pandas then silently takes the first column as an index and
+    shifts every other column one to the left (staff_id read as name, name as role, ...)."""
+    import csv
+    import io
+
+    import pandas as pd
+
+    if isinstance(frame.index, pd.RangeIndex):
+        return
+    path = Path(path)
+    with _open_bytes(path) as fh:
+        reader = csv.reader(io.TextIOWrapper(fh, encoding=ENCODING, newline=""))
+        header = next(reader, [])
+        for number, row in enumerate(reader, start=2):
+            if len(row) > len(header):
+                raise InputError(f"{what} {path}, row {number}: {len(row)} cells but the header has {len(header)} "
+                                 f"columns ({', '.join(header)}); remove the extra cells or quote a value that "
+                                 "contains a comma.")
+    raise InputError(f"{what} {path}: some rows have more cells than the header; check the commas in the file.")

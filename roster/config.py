@@ -408,6 +408,8 @@ def parse_config(raw: dict, *, where: str = "roster.toml", base: Path | None = N
 def load_config(path: Path) -> Config:
     """Read and validate ``roster.toml``; paths in it become absolute, relative to its folder."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"Config file {path} is a folder, not a file; pass --config PATH/roster.toml.")
     if not path.is_file():
         raise InputError(
             f"Config file {path} was not found. Pass --config PATH to a roster.toml "

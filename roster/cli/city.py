@@ -56,6 +56,9 @@ def init(
                              "Choose an empty folder or move those files away.")
         if directory.exists() and not directory.is_dir():
             raise InputError(f"{directory} is a file, not a folder; give a folder for the new city.")
+        from roster.io.outdir import check_out_dir
+
+        check_out_dir(directory, tuple(files), option="DIR")  # a folder that can be made and written
         write_set(directory, files)  # all five or none
         typer.echo(f"Created a starter city in {directory} ({', '.join(files)}), time zone {zone}, "
                    f"districts {', '.join(names)}.")

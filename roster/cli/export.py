@@ -10,6 +10,25 @@ import typer
 from roster.cli.common import EXIT_OK, ConfigOpt, load, run
 
 
+def check_datetime_format(fmt: str | None) -> None:
+    """A --datetime-format that shows the time: two instants differing in every field must print differently
+    (an empty format, or one without a valid strftime directive such as '%Q', would print the same text)."""
+    import datetime as dt
+
+    from roster.errors import InputError
+
+    if fmt is None:
+        return
+    a, b = dt.datetime(2001, 2, 3, 4, 5, 6), dt.datetime(2012, 11, 10, 13, 14, 15)
+    try:
+        same = a.strftime(fmt) == b.strftime(fmt)
+    except (ValueError, UnicodeError) as exc:
+        raise InputError(f"--datetime-format {fmt!r} is not a strftime format ({exc}); give e.g. '%Y-%m-%d %H:%M'.") from None
+    if same:
+        raise InputError(f"--datetime-format {fmt!r} shows no date or time (every shift would print {a.strftime(fmt)!r}); "
+                         "give a strftime format such as '%Y-%m-%d %H:%M'.")
+
+
 def export(
     roster: Path = typer.Option(..., "--roster", help="The roster.csv to export (from roster plan, or hand-edited)."),
     config: Path = ConfigOpt,
@@ -34,6 +53,7 @@ def export(
 
         t0 = time.perf_counter()
         check_format(fmt)
+        check_datetime_format(datetime_format)
         cfg = load(config)
         key = pseudonym_key(cfg) if pseudonymise else None
         from roster.io.outdir import check_out_dir, config_inputs

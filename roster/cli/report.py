@@ -53,6 +53,9 @@ def report(
         from roster.report import build_report
         from roster.report.read import read_plan, read_scenarios
 
+        from roster.io.outdir import check_out_dir
+
+        check_out_dir(folder, ("report.html",), [config], option="DIR")
         cfg = load(config) if pseudonymise else _optional_config(config)
         key = None
         if pseudonymise:

@@ -24,13 +24,16 @@ TimeLimitOpt = typer.Option(None, "--time-limit", help="Solver time limit per sc
 WeekOpt = typer.Option(None, help="Monday the week starts (YYYY-MM-DD); default: the first Monday after the call history ends.")
 
 
-def _prepare(config: Path, week: Optional[str], scenarios, step):
-    """The baseline's inputs and forecast; every scenario's overlay checked against them (all problems at once)."""
+def _prepare(config: Path, week: Optional[str], scenarios, step, out: Path, produces, more_inputs=()):
+    """The baseline's inputs and forecast; every scenario's overlay checked against them (all problems at once).
+    ``out`` is checked first (a writable folder where no output of ``produces`` replaces an input)."""
+    from roster.io.outdir import check_out_dir, config_inputs
     from roster.pipeline.load import load_inputs
     from roster.pipeline.stages import forecast_stage
     from roster.scenarios.overlay import overlay_inputs
 
     cfg = load(config)
+    check_out_dir(out, produces, [config, *more_inputs, *config_inputs(cfg)])
     inputs = load_inputs(cfg, week, progress=step)
     problems = []
     for sc in scenarios:
@@ -82,6 +85,10 @@ def _files(outcomes, extra: dict) -> dict:
     return files
 
 
+# what each command writes into --out (checked against the inputs before any work)
+SCENARIO_FILES = ("scenarios.csv", "scenario_districts.csv", "headcount.csv", "scenarios.json", "findings.txt")
+FRONTIER_FILES = ("frontier.csv", "budget_[0-9]*/*", "target_[0-9]*/*")
+
 PLAN_FILES = set(PLAN_OUTPUTS)  # a scenario folder holds a plan's files
 
 
@@ -131,7 +138,8 @@ def scenarios(
         scs = [BASELINE, *load_scenarios(file)]
         if scheduler is None and jobs < 1:
             raise InputError(f"--jobs {jobs}: give 1 or more.")
-        cfg, inputs, forecast = _prepare(config, week, scs[1:], step)
+        produces = (*SCENARIO_FILES, *(f"{sc.name}/*" for sc in scs))
+        cfg, inputs, forecast = _prepare(config, week, scs[1:], step, out, produces, [file])
         outcomes = _run_all(scs, inputs, forecast, jobs, scheduler, time_limit, quiet)
         team = cfg.service.team if cfg.service else {}
         words = findings(outcomes, scs, team)
@@ -188,8 +196,12 @@ def frontier(
         caps, shares = _floats(budgets, "--budgets"), _floats(targets, "--targets")
         if caps is not None and shares is not None:
             raise InputError("give --budgets or --targets, not both.")
+        if shares is not None:  # the grid is checked before any input is read or forecast
+            check_grid(shares, "--targets")
+        elif caps is not None:
+            check_grid(caps, "--budgets")
         step = progress_printer(quiet)
-        cfg, inputs, forecast = _prepare(config, week, [], step)
+        cfg, inputs, forecast = _prepare(config, week, [], step, out, FRONTIER_FILES)
         if shares is not None:
             sweep, values = "target", check_grid(shares, "--targets")
         elif caps is not None:

@@ -19,7 +19,7 @@ def simulate(
     config: Path = ConfigOpt,
     out: Optional[Path] = typer.Option(None, help="Folder for simulation-<roster name>.csv (default: the roster's folder; the plan's own simulation.csv is never overwritten)."),
     forecast_file: Optional[Path] = typer.Option(None, "--forecast", help="forecast.csv to sample calls from (default: forecast.csv beside the roster, else a new forecast)."),
-    replications: Optional[int] = typer.Option(None, min=1, help="Simulated weeks (default: 100, as roster plan)."),
+    replications: Optional[int] = typer.Option(None, min=1, max=100_000, help="Simulated weeks (default: 100, as roster plan; at most 100,000)."),
     seed: Optional[int] = typer.Option(None, help="Random seed (default: solver.seed, as roster plan; same seed, same result)."),
     mutual_aid_after: Optional[float] = typer.Option(None, help="Let a free neighbouring team take a call after this many minutes of waiting."),
 ) -> None:
@@ -35,6 +35,10 @@ def simulate(
 
         from roster.io.outdir import check_out_dir, config_inputs
 
+        from roster.errors import InputError
+
+        if seed is not None and seed < 0:
+            raise InputError(f"--seed {seed}: give a whole number 0 or more.")
         cfg = load(config)
         cfg.require("service", "roster simulate")
         check_out_dir(out or roster_file.parent, ("simulation.csv",), [config, roster_file, forecast_file, *config_inputs(cfg)])
@@ -43,8 +47,6 @@ def simulate(
         roster["role"] = staff.set_index("staff_id").reindex(roster["staff_id"])["role"].to_numpy()
         unknown = roster[roster["role"].isna()]
         if not unknown.empty:
-            from roster.errors import InputError
-
             raise InputError(f"{roster_file}: staff id {unknown['staff_id'].iloc[0]} is not in the staff file {cfg.data.staff}.")
         fc_path = forecast_file or (roster_file.parent / "forecast.csv")
         if fc_path.is_file():
@@ -53,7 +55,16 @@ def simulate(
             from forecast.textfiles import ENCODING, check_utf8
 
             check_utf8(fc_path, "Forecast file")
-            fc = pd.read_csv(fc_path, encoding=ENCODING)
+            try:
+                fc = pd.read_csv(fc_path, encoding=ENCODING)
+            except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+                raise InputError(f"Forecast file {fc_path} could not be read as CSV: {exc}. Give the forecast.csv "
+                                 "that `roster forecast` or `roster plan` wrote.") from None
+            lacking = [c for c in ("hour_start", "district", "mean") if c not in fc.columns]
+            if lacking:
+                raise InputError(f"Forecast file {fc_path} has no column(s) {', '.join(lacking)} (its columns: "
+                                 f"{', '.join(map(str, fc.columns[:12]))}); give the forecast.csv that "
+                                 "`roster forecast` or `roster plan` wrote.")
             fc["hour_start"] = aware_timestamps(fc["hour_start"], str(fc_path), cfg.timezone)
         else:
             first = min(roster["date"])

@@ -34,6 +34,16 @@ def _writable(folder: Path) -> bool:
     return True
 
 
+def _in_subfolder(path: Path, target: Path, produces: Iterable[str]) -> bool:
+    """Whether ``path`` lies under ``target`` where a pattern with a folder (``baseline/*``) writes."""
+    import fnmatch
+
+    if target not in path.parents:
+        return False
+    rel = path.relative_to(target).as_posix()
+    return any("/" in p and fnmatch.fnmatch(rel, p) for p in produces)
+
+
 def config_inputs(cfg) -> list[Path]:
     """roster.toml and every data file it names."""
     data = cfg.data
@@ -44,7 +54,8 @@ def config_inputs(cfg) -> list[Path]:
 def check_out_dir(out: Path, produces: Iterable[str], inputs: Iterable[Path | None] = (), *,
                   option: str = "--out") -> Path:
     """``out`` as given, once it is known to be a folder the user can create or write and where no file of
-    ``produces`` (names, or ``*`` patterns such as ``*.ics``) would replace a file of ``inputs``."""
+    ``produces`` (names, or ``*`` patterns such as ``*.ics``; ``NAME/*`` for a subfolder the command writes)
+    would replace a file of ``inputs``."""
     import fnmatch
 
     out = Path(out)
@@ -62,7 +73,8 @@ def check_out_dir(out: Path, produces: Iterable[str], inputs: Iterable[Path | No
         if given is None:
             continue
         path = Path(given).resolve()
-        if path.parent == target and any(fnmatch.fnmatch(path.name, p) for p in produces):
+        if path.parent == target and any(fnmatch.fnmatch(path.name, p) for p in produces) \
+                or _in_subfolder(path, target, produces):
             raise InputError(f"{option} {out} would overwrite the input {given} (this command writes "
                              f"{path.name} there); write the outputs into another folder, so inputs stay as they are.")
     return out

@@ -17,7 +17,7 @@ import pandas as pd
 
 from constraints import prepare_staff
 from constraints.registry import staff_number_columns
-from forecast.textfiles import ENCODING, check_utf8
+from forecast.textfiles import ENCODING, check_row_lengths, check_utf8
 from forecast.timegrid import local_midnight
 from roster.errors import InputError
 from roster.io.schemas import SHIFT_REQUIREMENT_COLUMNS
@@ -30,6 +30,8 @@ def read_csv(path: Path, required: list[str], what: str, *, hint=None) -> pd.Dat
     """The CSV as text cells, once it is known to be UTF-8 and to have the ``required`` columns;
     ``hint(frame)`` may add a sentence to the missing-columns message."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{what} file {path} is a folder, not a file; give the path of the CSV file itself.")
     if not path.is_file():
         raise InputError(f"{what} file {path} was not found. Check the path (in roster.toml, paths are relative to the file's folder).")
     check_utf8(path, f"{what} file")
@@ -37,6 +39,7 @@ def read_csv(path: Path, required: list[str], what: str, *, hint=None) -> pd.Dat
         frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=ENCODING)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
         raise InputError(f"{what} file {path} could not be read as CSV: {exc}. Save it as comma-separated UTF-8 text.") from None
+    check_row_lengths(path, f"{what} file", frame)
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise InputError(
@@ -299,12 +302,15 @@ def read_shift_requirements(path: Path, cfg) -> pd.DataFrame:
     Errors name the file and the spreadsheet row (header is row 1).
     """
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"Shift requirements file {path} is a folder, not a file; give the path of the CSV file itself.")
     if not path.is_file():
         raise InputError(f"Shift requirements file {path} was not found; pass the path of a CSV with columns "
                          f"{','.join(SHIFT_REQUIREMENT_COLUMNS)}.")
     check_utf8(path, "Shift requirements file")
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True, encoding=ENCODING)
+        check_row_lengths(path, "Shift requirements file", raw)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InputError(f"{path} is not a readable CSV ({exc}); save it as UTF-8 CSV with a header row "
                          f"{','.join(SHIFT_REQUIREMENT_COLUMNS)}.") from None

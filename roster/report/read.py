@@ -99,8 +99,12 @@ def read_plan(folder: Path) -> PlanFrames:
         if name in REQUIRED and not path.is_file():
             raise InputError(f"{path} was not found: `roster report` needs the folder a `roster plan` wrote "
                              "(roster.csv, coverage.csv and summary.json at least).")
+        if path.is_dir():
+            raise InputError(f"{path} is a folder, not the plan's {name}; move it away or write the plan again.")
         if path.is_file():
             frames[name] = _checked(path, *spec)
+    if frames["coverage.csv"].empty:  # a plan covers every district-hour of its week: no rows is a broken file
+        raise InputError(f"{folder / 'coverage.csv'} has no rows; write the plan again with `roster plan`.")
     return PlanFrames.from_files({**frames, "summary.json": summary})
 
 

@@ -8,6 +8,8 @@ parameters of every row.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -32,6 +34,9 @@ def default_budgets(uncapped: float, cheapest: float | None, points: int = DEFAU
 def check_grid(values: list[float], what: str) -> list[float]:
     if not values:
         raise InputError(f"{what}: give at least one value.")
+    odd = [v for v in values if not math.isfinite(v)]
+    if odd:
+        raise InputError(f"{what} {odd}: give finite numbers (not nan or inf).")
     if what == "--targets":
         bad = [v for v in values if not 0 < v < 1]
         if bad:

@@ -9,6 +9,7 @@ role or staff id exists is checked when the overlay meets the loaded inputs
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +37,8 @@ SHORTCUTS = {
 }
 SCENARIO_KEYS = {"name", "description", "set", "demand", "staff", "mutual_aid", "float_pool", *SHORTCUTS}
 DEMAND_KEYS = {"factor", "district", "hours", "days", "from", "to"}
+# people one staff.add entry may add: far above any team, far below a model that would not fit in memory
+MAX_ADDED = 1000
 ADD_KEYS = {"count", "role", "district", "contract_hours", "hourly_rate", "supervisor", "works_nights",
             "float_districts", "languages"}
 REMOVE_KEYS = {"ids", "count", "role", "district"}
@@ -136,9 +139,14 @@ def _unknown(where: str, prefix: str, given: dict, allowed: set) -> None:
         _fail(where, f"{prefix}{extra[0]}", f"unknown key; use one of {sorted(allowed)} (see docs/scenarios.md).")
 
 
-def _number(where: str, key: str, value, *, low: float | None = None, integer: bool = False) -> float:
+def _number(where: str, key: str, value, *, low: float | None = None, integer: bool = False,
+            high: float | None = None) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         _fail(where, key, f"must be a number (got {value!r}).")
+    if not math.isfinite(value):
+        _fail(where, key, f"must be a finite number (got {value!r}; .inf and .nan are not allowed).")
+    if high is not None and value > high:
+        _fail(where, key, f"must be at most {high:g} (got {value!r}).")
     if integer and int(value) != value:
         _fail(where, key, f"must be a whole number (got {value!r}).")
     if low is not None and value < low:
@@ -167,6 +175,8 @@ def _factor(where: str, key: str, value) -> float:
         f = float(value)
     else:
         _fail(where, key, f"must be a multiplier such as 1.2, \"x1.2\" or \"+20%\" (got {value!r}).")
+    if not math.isfinite(f):
+        _fail(where, key, f"must be a finite multiplier (got {value!r}; .inf and .nan are not allowed).")
     if not f > 0:
         _fail(where, key, f"a demand multiplier must be above zero (got {value!r}); to stop demand in a district, "
                           "use a tiny factor such as 0.01.")
@@ -235,7 +245,7 @@ def _parse_add(where: str, i: int, raw) -> StaffAdd:
     for need in ("count", "role", "district"):
         if need not in raw:
             _fail(where, f"{key}.{need}", "is missing.")
-    out = {"count": _number(where, f"{key}.count", raw["count"], low=1, integer=True),
+    out = {"count": _number(where, f"{key}.count", raw["count"], low=1, integer=True, high=MAX_ADDED),
            "role": _names(where, f"{key}.role", raw["role"])[0], "district": _names(where, f"{key}.district", raw["district"])[0]}
     if "contract_hours" in raw:
         out["contract_hours"] = _number(where, f"{key}.contract_hours", raw["contract_hours"], low=0)
@@ -363,6 +373,8 @@ def parse_scenarios(text: str, source: str) -> list[Scenario]:
 
 def load_scenarios(path: Path) -> list[Scenario]:
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"Scenario file {path} is a folder, not a file; give the YAML file itself.")
     if not path.is_file():
         raise InputError(f"Scenario file {path} was not found; give a YAML file such as examples/scenarios/budget.yaml.")
     try:

@@ -20,7 +20,8 @@ from constraints.problem import Problem
 from roster.solve.capacity import capacity_conflicts, need_words
 from roster.solve.conflicts import minimal_conflict
 from roster.solve.highs import solve_model
-from roster.solve.model import build
+from roster.solve.model import build, candidates
+from roster.solve.nobody import nobody_can_work
 
 
 def _collapse(problem: Problem, places: list[str]) -> list[str]:
@@ -80,6 +81,9 @@ def diagnose(problem: Problem, rules=None, *, time_limit: float = 60) -> str:
     model cannot be solved in time, the hard rules in the model are listed.
     """
     rules = default_rules(problem.config) if rules is None else rules
+    nobody = nobody_can_work(problem, rules, candidates(problem, rules))
+    if nobody:
+        return nobody
     m: ModelContext = build(problem, rules, elastic=True)
     findings = capacity_conflicts(problem, rules, m.assign)
     if findings:

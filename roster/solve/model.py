@@ -14,6 +14,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import pulp
 
@@ -85,7 +86,8 @@ def build(problem: Problem, rules: list[Rule] | None = None, *, elastic: bool = 
 def extract_roster(m: ModelContext) -> pd.DataFrame:
     """The chosen assignments as roster rows (before pay is split into regular and overtime)."""
     a = m.assign
-    chosen = a[[v.varValue is not None and v.varValue > 0.5 for v in a["x"]]]
+    picked = np.array([v.varValue is not None and v.varValue > 0.5 for v in a["x"]], dtype=bool)
+    chosen = a[picked]  # a boolean array, so no candidates gives an empty roster with its columns
     cols = ["staff_id", "role", "district", "date", "shift", "start", "end", "paid_hours"]
     return chosen[cols].sort_values(["start", "district", "staff_id"]).reset_index(drop=True)
 
@@ -149,7 +151,11 @@ def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: floa
     trace = SolveTrace(watcher)
     trace.start(limit)
     try:
-        if strategy == "chain":
+        if not len(m.assign):
+            # Nobody can work any shift: nothing to optimise, and the plan stops with the reason
+            # (roster.solve.nobody, through the diagnosis) rather than an empty roster of shortfalls.
+            status, objective, bound, seconds = "infeasible", None, None, 0.0
+        elif strategy == "chain":
             status, objective, bound, seconds = _solve_chained(problem, rules, m, limit, trace)
         elif use_lns:
             res = lns_solve(m, time_limit=limit, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,

@@ -61,6 +61,17 @@ def _check_positive(name: str, value, hint: str) -> None:
         raise InputError(f"{name} must be a positive number of minutes (got {value!r}); {hint}")
 
 
+# Shortest mean patience the Erlang A chain is computed for: below it (under a second) the give-up rate
+# overflows the matrix exponential.
+MIN_PATIENCE = 0.01
+
+
+def _check_patience(value) -> None:
+    if float(value) < MIN_PATIENCE:
+        raise InputError(f"patience minutes must be at least {MIN_PATIENCE:g} (got {value!r}); give the mean minutes "
+                         "a caller waits before giving up.")
+
+
 def _check_share(target_share: float) -> None:
     if not (isinstance(target_share, (int, float)) and 0 < float(target_share) < 1):
         raise InputError(
@@ -217,6 +228,7 @@ def erlang_a(teams: int, rate_per_hour: float, busy_minutes: float, patience_min
     """
     _check_positive("busy minutes", busy_minutes, "set service.busy_minutes to a positive value.")
     _check_positive("patience minutes", patience_minutes, "give the mean minutes a caller waits before giving up.")
+    _check_patience(patience_minutes)
     _check_rate(rate_per_hour)
     n = int(teams)
     if n < 0:
