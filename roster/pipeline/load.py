@@ -90,14 +90,13 @@ def _freeze_date(freeze_before: str | dt.date | None, pin: Path | None) -> dt.da
 def load_inputs(cfg: Config, week: str | dt.date | None = None, *, previous: Path | None = None, pin: Path | None = None,
                 freeze_before: str | dt.date | None = None, shift_requirements: Path | None = None,
                 progress: Progress = _quiet, sick=None, weeks: int | None = None) -> PlanInputs:
-    """Read every input of one week's plan from the files ``cfg`` and the options name.
+    """Read every input of one period's plan from the files ``cfg`` and the options name.
 
     ``shift_requirements`` (or ``data.shift_requirements``): staff needed per shift instead
     of the Erlang C conversion of the forecast; ``pin``: the published roster to keep, and
     ``freeze_before`` the first day it may change; ``sick``: a :class:`roster.io.sick.SickCall`
-    added to the leave (recorded sick calls in sick.csv are read as leave too).
-    ``weeks``: the period's length (default
-    ``[planning] weeks``).
+    added to the leave (recorded sick calls in sick.csv are read as leave too); ``weeks``: the
+    period's length (default ``[planning] weeks``).
     """
     weeks = period_weeks(cfg, weeks)
     progress("Reading staff and leave")
