@@ -15,6 +15,7 @@ from typing import List, Optional
 import typer
 
 from roster.cli.common import EXIT_INFEASIBLE, EXIT_OK, ConfigOpt, err, load, progress_printer, run
+from roster.currency import money, prefix
 from roster.errors import InputError
 from roster.io.schemas import PLAN_OUTPUTS
 
@@ -55,11 +56,12 @@ def _run_all(scenarios, inputs, forecast, jobs, scheduler, time_limit, quiet):
     executor = make_executor(jobs, scheduler)
     tasks = [ScenarioTask(sc, inputs, forecast, time_limit=time_limit) for sc in scenarios]
     t0, done = time.perf_counter(), [0]
+    cur = inputs.config.city.currency
 
     def on_done(i, o):
         done[0] += 1
         if not quiet:
-            cost = f"${o.row['total_cost']:,.0f}/week, {o.row['share_within_target']:.1%} within target" \
+            cost = f"{money(o.row['total_cost'], cur, 0)}/week, {o.row['share_within_target']:.1%} within target" \
                 if o.row.get("total_cost") is not None else (o.message.splitlines()[0][:120] if o.message else "")
             err(f"[{time.perf_counter() - t0:6.1f}s] {done[0]}/{len(tasks)} {o.name}: {o.status} ({o.seconds:.1f} s) {cost}")
 
@@ -142,7 +144,7 @@ def scenarios(
         cfg, inputs, forecast = _prepare(config, week, scs[1:], step, out, produces, [file])
         outcomes = _run_all(scs, inputs, forecast, jobs, scheduler, time_limit, quiet)
         team = cfg.service.team if cfg.service else {}
-        words = findings(outcomes, scs, team)
+        words = findings(outcomes, scs, team, prefix(cfg.city.currency))
         tables = collect(outcomes)
         summary = {"week": str(inputs.monday), "seed": cfg.solver.seed, "weeks_per_year": cfg.budget.weeks_per_year,
                    "scenarios": [{"scenario": o.name, "description": sc.description, "status": o.status,
@@ -151,7 +153,7 @@ def scenarios(
                    "findings": words}
         written = _write(out, _files(outcomes, {**tables, "scenarios.json": summary,
                                                       "findings.txt": "\n".join(words) + "\n"}))
-        rows = changes(outcomes)
+        rows = changes(outcomes, prefix(cfg.city.currency))
         _print_table(rows, f"Scenarios for the week of {inputs.monday} (change from the baseline)")
         for line in words:
             typer.echo(line)

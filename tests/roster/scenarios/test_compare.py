@@ -76,3 +76,12 @@ def test_change_table_shows_each_figure_against_the_baseline():
     assert rows[1]["cost/week"] == "$10,500 +500 (+5.0%)"
     assert rows[1]["within target"] == "84.0% (+4.0 pts)"
     assert rows[1]["shortfall h"] == "30 (-20)"
+
+
+def test_amounts_are_in_the_city_currency():
+    base = outcome("baseline", 10000, 0.80, 50)
+    outs = [base, outcome("clinicians", 10500, 0.84, 30), outcome("wage", 10400, 0.80, 50)]
+    rows = changes(outs[:2], "€")
+    assert rows[0]["cost/week"] == "€10,000" and rows[0]["cost/year"] == "€520,000"
+    text = "\n".join(findings(outs, [BASELINE, SCENARIOS[1], SCENARIOS[6]], TEAM, "CHF "))
+    assert "$" not in text and "CHF 500 a week (8.00 pts per CHF 1,000 a week)" in text
