@@ -295,6 +295,19 @@ class ModelContext:
         a["hour"] = self.cover["hour"].to_numpy()
         return a
 
+    def boundary_on_duty(self) -> pd.DataFrame:
+        """Candidate rows joined to the next week's first hours they reach (``hour`` indexes
+        ``problem.boundary``; empty for a repeating week)."""
+        bounds = self.problem.boundary
+        if len(bounds) == 0:
+            return self.assign.iloc[:0].assign(hour=pd.Series(dtype=np.int64))
+        inst = self.problem.instances
+        cov = covered_hours(inst["start"], inst["end"], bounds, wrap=False).rename(columns={"row": "inst"})
+        pairs = self.assign[["inst"]].reset_index(names="a").merge(cov, on="inst")
+        a = self.assign.iloc[pairs["a"].to_numpy()].reset_index(drop=True)
+        a["hour"] = pairs["hour"].to_numpy()
+        return a
+
     def add_hard(self, rule: str, lhs, sense: str, rhs: float, where: str) -> None:
         """Add ``lhs (<=|>=|==) rhs`` as a hard constraint of ``rule`` at ``where``."""
         if not isinstance(rhs, (int, float)):
@@ -377,6 +390,14 @@ class RosterContext:
                 p[col] = staff.loc[p["staff_id"], col].to_numpy()
             duty = pd.concat([duty, p[[c for c in duty.columns if c in p.columns]]], ignore_index=True)
         self.on_duty = duty
+        # The next week's first hours that only this roster's last shifts reach (Problem.boundary).
+        bounds = problem.boundary
+        if len(bounds):
+            bc = covered_hours(self.roster["start"], self.roster["end"], bounds, wrap=False)
+            self.boundary_duty = self.roster.iloc[bc["row"].to_numpy()].reset_index(drop=True)
+            self.boundary_duty["hour"] = bc["hour"].to_numpy()
+        else:
+            self.boundary_duty = self.roster.iloc[:0].assign(hour=pd.Series(dtype=np.int64))
 
     def hour_label(self, h: int) -> str:
         return fmt_time(self.problem.hours[h])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -157,6 +158,30 @@ class Problem:
     def wrap(self) -> bool:
         """Plan as a repeating week unless last week's roster says who covers Monday's early hours."""
         return self.previous is None
+
+    @cached_property
+    def boundary(self) -> pd.DatetimeIndex:
+        """The next week's first hours that only this horizon's last shifts can reach.
+
+        A horizon planned after last week's roster does not repeat, so the part of its Sunday
+        night that runs past its end belongs to the next week, which will be planned with this
+        roster as ``previous``.  The hours from the end until the first shift of the next
+        Monday starts (00:00–07:00 for a 23:00–07:00 night and a 07:00 early shift) can be
+        covered by nothing the next plan can add; hard rules that must hold every hour
+        (supervision) hold there from this horizon's shifts.  Empty for a repeating week
+        (its Sunday night covers its own Monday) and for a horizon not made of whole weeks.
+        """
+        empty = self.hours[:0]
+        if self.wrap or self.days % 7 or self.instances.empty:
+            return empty
+        end = self.week_end()
+        reach = self.instances["end"].max()
+        if reach <= end:
+            return empty
+        tail = pd.date_range(end.tz_convert("UTC"), reach.tz_convert("UTC"), freq="h", inclusive="left").tz_convert(self.tz)
+        after = shift_instances(self.config.shifts, self.monday + dt.timedelta(days=self.days), self.tz, days=1)
+        reached = covered_hours(after["start"], after["end"], tail, wrap=False)["hour"].to_numpy()
+        return tail[~np.isin(np.arange(len(tail)), reached)]
 
     @classmethod
     def build(cls, config, monday: dt.date, staff, leave, requirements, previous=None, pinned=None, days: int = 7,

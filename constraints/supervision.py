@@ -16,6 +16,9 @@ import pulp
 from constraints.base import CoverNeed, ModelContext, RosterContext, Rule, Violation, fmt_time, hour_ranges
 from constraints.problem import covered_hours
 
+# Said of a violation in the next week's first hours (Problem.boundary): only this roster can fix it.
+NEXT_WEEK = " (the next week's first hours, which only this roster's last shifts reach)"
+
 
 class DistrictSupervisionRatio(Rule):
     name = "supervision_ratio"
@@ -42,27 +45,34 @@ class DistrictSupervisionRatio(Rule):
         if m.config.supervision is None:
             return
         ratio = m.config.supervision.max_non_clinical_per_clinician
-        duty = m.on_duty()
-        duty["c"] = np.where(duty["clinical"].to_numpy(bool), -ratio, 1.0)
         fixed = m.fixed_on_duty
         fixed_c = {}
         if not fixed.empty:
             f = fixed.assign(c=np.where(fixed["clinical"].to_numpy(bool), -ratio, 1.0))
             fixed_c = f.groupby(["district", "hour"])["c"].sum().to_dict()
+        self._limit(m, m.on_duty(), ratio, fixed_c, m.problem.hours)
+        self._limit(m, m.boundary_on_duty(), ratio, {}, m.problem.boundary)
+
+    def _limit(self, m: ModelContext, duty: pd.DataFrame, ratio: float, fixed_c: dict, hours: pd.DatetimeIndex) -> None:
+        """Non-clinical minus ``ratio`` × clinical on duty <= 0 where a non-clinical candidate may be."""
+        duty = duty.assign(c=np.where(duty["clinical"].to_numpy(bool), -ratio, 1.0))
         has_non_clinical = duty.loc[~duty["clinical"].astype(bool), ["district", "hour"]].drop_duplicates()
         keep = set(map(tuple, has_non_clinical.to_numpy()))
         for key, expr in m.sum_by(duty, ["district", "hour"], coef="c").items():
             if key not in keep:
                 continue
             district, hour = key
-            where = f"{district}, {fmt_time(m.problem.hours[hour])}"
+            where = f"{district}, {fmt_time(hours[hour])}"
             m.add_hard(self.name, expr, "<=", -fixed_c.get(key, 0.0), where)
 
     def check(self, ctx: RosterContext) -> list[Violation]:
         if ctx.config.supervision is None:
             return []
         ratio = ctx.config.supervision.max_non_clinical_per_clinician
-        duty = ctx.on_duty
+        return (self._check(ctx.on_duty, ratio, ctx.problem.hours, "")
+                + self._check(ctx.boundary_duty, ratio, ctx.problem.boundary, NEXT_WEEK))
+
+    def _check(self, duty: pd.DataFrame, ratio: float, hours: pd.DatetimeIndex, note: str) -> list[Violation]:
         if duty.empty:
             return []
         g = duty.groupby(["district", "hour"])["clinical"].agg(clin="sum", total="size").reset_index()
@@ -75,11 +85,11 @@ class DistrictSupervisionRatio(Rule):
                 Violation(
                     rule=self.name,
                     district=district,
-                    when=hour_ranges(ctx.problem.hours, grp["hour"]),
+                    when=hour_ranges(hours, grp["hour"]),
                     amount=float((grp["non"] - ratio * grp["clin"]).max()),
                     message=(
                         f"{district}: too few clinicians for the non-clinical staff on duty at "
-                        f"{hour_ranges(ctx.problem.hours, grp['hour'])} (worst hour: {int(worst['non'])} non-clinical "
+                        f"{hour_ranges(hours, grp['hour'])}{note} (worst hour: {int(worst['non'])} non-clinical "
                         f"with {int(worst['clin'])} clinician(s); at most {ratio:g} per clinician allowed)"
                     ),
                 )
@@ -130,25 +140,35 @@ class CitywideSupervisor(Rule):
         for h in range(len(m.problem.hours)):
             expr = sums.get((h,), sums.get(h, pulp.LpAffineExpression()))
             m.add_hard(self.name, expr, ">=", need - fixed_n.get(h, 0), f"city-wide, {fmt_time(m.problem.hours[h])}")
+        # The next week's first hours, which only this horizon's last shifts can reach.
+        ahead = m.boundary_on_duty()
+        ahead = ahead[ahead["supervisor"].astype(bool) & ahead["clinical"].astype(bool)]
+        sums = m.sum_by(ahead, ["hour"])
+        for h, ts in enumerate(m.problem.boundary):
+            expr = sums.get((h,), sums.get(h, pulp.LpAffineExpression()))
+            m.add_hard(self.name, expr, ">=", need, f"city-wide, {fmt_time(ts)}{NEXT_WEEK}")
 
     def check(self, ctx: RosterContext) -> list[Violation]:
         need = ctx.config.supervision.min_supervisors_citywide if ctx.config.supervision else 0
         if need <= 0:
             return []
-        duty = ctx.on_duty
+        return (self._check(ctx.on_duty, need, ctx.problem.hours, "")
+                + self._check(ctx.boundary_duty, need, ctx.problem.boundary, NEXT_WEEK))
+
+    def _check(self, duty: pd.DataFrame, need: int, hours: pd.DatetimeIndex, note: str) -> list[Violation]:
         sup = duty[duty["supervisor"].astype(bool) & duty["clinical"].astype(bool)]
-        counts = sup.groupby("hour").size().reindex(range(len(ctx.problem.hours)), fill_value=0)
+        counts = sup.groupby("hour").size().reindex(range(len(hours)), fill_value=0)
         short = counts[counts < need]
         if short.empty:
             return []
         return [
             Violation(
                 rule=self.name,
-                when=hour_ranges(ctx.problem.hours, short.index),
+                when=hour_ranges(hours, short.index),
                 amount=float((need - short).sum()),
                 message=(
                     f"city-wide: fewer than {need} supervising clinician(s) on duty at "
-                    f"{hour_ranges(ctx.problem.hours, short.index)}"
+                    f"{hour_ranges(hours, short.index)}{note}"
                 ),
             )
         ]
