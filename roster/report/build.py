@@ -187,6 +187,7 @@ def _scenario_sections(scen: ScenarioFrames, currency: str, chart: _Charts) -> s
                                                   "chart-scenario-districts")]
     if scen.headcount is not None and not scen.headcount.empty:
         parts += ["<h3>Hiring plan</h3>", '<p class="note">People each seat needs for the week\'s required staff-hours '
+                  "(the clinical seat's including the supervision its ratio needs for the non-clinical staff) "
                   "at its staff's mean contract hours; a gap above zero is people to hire.</p>",
                   tables.table(scen.headcount, {c: "g" for c in ("people_needed", "people_available", "gap")})]
     if scen.frontier is not None and not scen.frontier.empty:

@@ -99,7 +99,13 @@ def _hiring(o: ScenarioOutcome) -> str:
     hire = [(r.role, int(r.gap)) for r in o.headcount.itertuples() if r.gap > 0]
     if not hire:
         return ""
-    return " To staff it on contract hours, hire " + ", ".join(f"{n} {role}" for role, n in hire) + "."
+    text = " To staff it on contract hours, hire " + ", ".join(f"{n} {role}" for role, n in hire) + "."
+    supervising = [r for r in o.headcount.itertuples() if r.gap > 0 and getattr(r, "supervision_hours", 0) > 0]
+    if supervising:
+        text += (" The " + ", ".join(r.role for r in supervising) + " count includes "
+                 + ", ".join(f"{r.supervision_hours:,.0f}" for r in supervising)
+                 + " staff-hours a week of clinical supervision for the non-clinical staff (the supervision ratio).")
+    return text
 
 
 def _describe(o: ScenarioOutcome, sc: Scenario, base: ScenarioOutcome, team: dict[str, float], value: list,

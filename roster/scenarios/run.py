@@ -22,6 +22,7 @@ from roster.errors import InfeasibleError, InputError
 from roster.pipeline.stages import (
     ForecastResult, PlanInputs, evaluate_stage, forecast_stage, problem_stage, requirements_stage, solve_stage,
 )
+from roster.scenarios.hiring import supervising_seat, supervision_hours
 from roster.scenarios.overlay import overlay_inputs, scale_demand
 from roster.scenarios.spec import Scenario
 
@@ -32,7 +33,8 @@ SCENARIO_COLUMNS = ["scenario", "status", "total_cost", "regular_cost", "overtim
                     "staff_used", "overtime_hours"]
 DISTRICT_COLUMNS = ["scenario", "district", "calls", "share_within_target", "mean_minutes_to_contact",
                     "p90_minutes_to_contact", "shortfall_hours", "cost"]
-HEADCOUNT_COLUMNS = ["scenario", "role", "people_needed", "people_available", "gap"]
+HEADCOUNT_COLUMNS = ["scenario", "role", "people_needed", "people_available", "gap", "required_hours",
+                     "supervision_hours", "reason"]
 
 
 @dataclass
@@ -163,21 +165,38 @@ def headcount(name: str, plan) -> pd.DataFrame:
 
     The requirements already carry the shrinkage in force (staff rostered so that the
     teams are on the road after breaks, training and sickness); the people needed are
-    the required staff-hours of a week over the mean contract hours of that seat's staff
-    (40 when it has none), rounded up.
+    the required staff-hours of a week, plus for the clinical seat the clinician hours the
+    supervision ratio needs for the non-clinical staff required (:mod:`roster.scenarios.hiring`),
+    over the mean contract hours of that seat's staff (40 when it has none), rounded up.
     """
     problem = plan.problem
+    cfg = problem.config
     weeks = max(round(len(problem.hours) / 168.0), 1)
     staff = problem.staff
+    extra_seat = supervising_seat(cfg)
+    extra = supervision_hours(cfg, plan.requirements) / weeks if extra_seat else 0.0
     rows = []
-    for role in problem.config.seat_roles:
+    for role in cfg.seat_roles:
         hours = float(plan.requirements.loc[plan.requirements["role"] == role, "required"].sum()) / weeks
+        supervising = extra if role == extra_seat else 0.0
         mine = staff[staff["seat"] == role]
         contract = float(mine["contract_hours"].mean()) if len(mine) and mine["contract_hours"].mean() > 0 else 40.0
-        needed = int(math.ceil(round(hours / contract, 6)))
+        needed = int(math.ceil(round((hours + supervising) / contract, 6)))
         rows.append({"scenario": name, "role": role, "people_needed": needed, "people_available": int(len(mine)),
-                     "gap": needed - int(len(mine))})
+                     "gap": needed - int(len(mine)), "required_hours": round(hours, 2),
+                     "supervision_hours": round(supervising, 2),
+                     "reason": _hiring_reason(cfg, hours, supervising, contract, needed)})
     return pd.DataFrame(rows, columns=HEADCOUNT_COLUMNS)
+
+
+def _hiring_reason(cfg, hours: float, supervising: float, contract: float, needed: int) -> str:
+    text = f"{hours:,.1f} required staff-hours a week"
+    if supervising > 0:
+        for_hours = int(math.ceil(round(hours / contract, 6)))
+        ratio = cfg.supervision.max_non_clinical_per_clinician
+        text += (f" + {supervising:,.1f} supervising the non-clinical staff required (at most {ratio:g} per "
+                 f"clinician on duty, per district and hour): {needed - for_hours} more than the hours alone need")
+    return text + f", at {contract:g} contract hours each"
 
 
 def collect(outcomes: list[ScenarioOutcome]) -> dict[str, pd.DataFrame]:

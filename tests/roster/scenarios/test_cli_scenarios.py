@@ -60,7 +60,8 @@ def test_outputs_and_a_broken_scenario_leaves_the_others_intact(city, tmp_path):
     d = pd.read_csv(tmp_path / "good" / "scenario_districts.csv")
     assert set(d["district"]) == {"North", "South"} and len(d) == 6
     h = pd.read_csv(tmp_path / "good" / "headcount.csv")
-    assert list(h.columns) == ["scenario", "role", "people_needed", "people_available", "gap"]
+    assert list(h.columns) == ["scenario", "role", "people_needed", "people_available", "gap", "required_hours",
+                               "supervision_hours", "reason"]
     assert (h["gap"] == h["people_needed"] - h["people_available"]).all()
     base = json.loads((tmp_path / "good" / "baseline" / "summary.json").read_text())
     assert summary["scenarios"][0]["annual_cost"] == pytest.approx(base["total_cost"] * 52, abs=0.05)
