@@ -11,11 +11,28 @@ import re
 _SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹"}
 
 
+# ISO 4217 codes of the currencies in circulation (the standard's list, without its funds, precious
+# metals and test codes): the ones a city can pay its staff in.
+ISO_4217 = frozenset("""
+AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF
+CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD
+HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL
+LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP
+PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT
+TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+""".split())
+
+
 def check_currency(code: str) -> str:
-    """``code`` if it is an ISO 4217 code (three capital letters), else a ValueError saying what to write."""
+    """``code`` if it is the ISO 4217 code of a currency in circulation, else a ValueError saying what to write."""
+    if code in ISO_4217:
+        return code
+    if code.upper() in ISO_4217:
+        raise ValueError(f"'{code}' is not a currency code as ISO 4217 writes it; write it in capitals: '{code.upper()}'")
     if not re.fullmatch(r"[A-Z]{3}", code):
         raise ValueError(f"'{code}' is not a currency code; write the three-letter ISO 4217 code, e.g. 'USD', 'EUR', 'GBP'")
-    return code
+    raise ValueError(f"'{code}' is not an ISO 4217 currency code; write the code of the currency staff are paid in, "
+                     "e.g. 'USD', 'EUR', 'GBP', 'CHF'")
 
 
 def prefix(currency: str = "USD") -> str:
