@@ -41,6 +41,7 @@ from constraints.availability import allowed_districts, overlaps_leave
 from constraints.base import ModelContext, RosterContext, Rule, Violation
 from constraints.cost import differential_pay, has_differentials
 from constraints.coverage import Coverage
+from constraints.currency import money
 from constraints.registry import RuleParams, register
 
 KEY = ["staff_id", "date", "shift", "district"]
@@ -235,15 +236,17 @@ def _keeping_cost(problem, roster: pd.DataFrame, alternative: pd.DataFrame) -> t
 
 
 def _choice_reason(problem, kind: str, extra_pay: float, extra_short: float, weight: float) -> str:
+    """Why a published shift was moved or dropped by choice, with amounts in ``city.currency``."""
     price = problem.config.objective.shortfall_penalty_per_hour
+    cur = problem.config.city.currency
     saved = extra_pay + extra_short * price
     parts = []
     if abs(extra_short) > 1e-9:
-        parts.append(f"{extra_short:+g} uncovered staff-hours (${extra_short * price:+,.0f} at the shortfall price)")
+        parts.append(f"{extra_short:+g} uncovered staff-hours ({money(extra_short * price, cur, 0, signed=True)} at the shortfall price)")
     if abs(extra_pay) > 0.005:
-        parts.append(f"${extra_pay:+,.2f} pay")
+        parts.append(f"{money(extra_pay, cur, signed=True)} pay")
     what = "; ".join(parts) or "no difference in pay or cover"
-    return (f"{kind} by choice: keeping it would have meant {what}, about ${saved:,.0f} in all; "
+    return (f"{kind} by choice: keeping it would have meant {what}, about {money(saved, cur, 0)} in all; "
             f"the change is charged {weight:,.0f} as a published shift not kept")
 
 

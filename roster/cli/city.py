@@ -40,6 +40,12 @@ def init(
         from roster.io.starter import starter_files
         from roster.io.writers import write_set
 
+        from roster.currency import check_currency
+
+        try:
+            check_currency(currency)
+        except ValueError as exc:
+            raise InputError(f"--currency (city.currency of roster.toml): {exc}.") from None
         names = [d.strip() for value in districts for d in value.split(",") if d.strip()] or list(districts)
         zone = timezone or _local_zone()
         try:

@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 
 from roster.cli.common import EXIT_OK, EXIT_VIOLATIONS, ConfigOpt, load, progress_printer, run
+from roster.cli.sickfile import SickFileOpt
 from roster.errors import InfeasibleError, InputError
 
 
@@ -30,6 +31,7 @@ def plan(
     sick: Optional[str] = typer.Option(None, "--sick", metavar="STAFF_ID", help="With --pin: re-plan around this person's sick call (recorded in sick.csv, never time_off.csv); see roster sick."),
     sick_from: Optional[str] = typer.Option(None, "--from", help="With --sick: first day (YYYY-MM-DD) or instant (YYYY-MM-DDTHH:MM) of the absence."),
     sick_to: Optional[str] = typer.Option(None, "--to", help="With --sick: last day (inclusive) or the instant it ends; default: the --from day."),
+    sick_file: Optional[Path] = SickFileOpt,
 ) -> None:
     """Forecast, staff needs and an optimised roster for one week (or a period of --weeks), written to OUT."""
 
@@ -41,7 +43,9 @@ def plan(
 
         if time_limit is not None and not (math.isfinite(time_limit) and time_limit > 0):
             raise InputError(f"--time-limit {time_limit:g} is not a number of seconds above 0; give e.g. --time-limit 60.")
-        cfg = load(config)
+        from roster.io.sick import with_sick_file
+
+        cfg = with_sick_file(load(config), sick_file, config)
         check_out_dir(out, PLAN_OUTPUTS, [config, *config_inputs(cfg), pin, previous, shift_requirements])
         from roster.cli.pins import sick_setup
 
@@ -125,13 +129,15 @@ def check(
     previous: Optional[Path] = typer.Option(None, help="Last week's roster, for rest and consecutive days across the boundary."),
     weeks: Optional[int] = typer.Option(None, "--weeks", help="Weeks of the roster's period, 1 to 8 (default: from the roster's first and last dates)."),
     as_json: bool = typer.Option(False, "--json", help="Print violations as JSON."),
+    sick_file: Optional[Path] = SickFileOpt,
 ) -> None:
     """Check a roster against the staff file, leave and every hard rule (exit 4 on any violation)."""
 
     def go() -> int:
         from roster.evaluate.check import check_roster
+        from roster.io.sick import with_sick_file
 
-        cfg = load(config)
+        cfg = with_sick_file(load(config), sick_file, config)
         report = check_roster(cfg, roster_file, previous=previous, weeks=weeks)
         hard = [v for v in report.violations if v.hard]
         soft = [v for v in report.violations if not v.hard]

@@ -16,6 +16,7 @@ from typing import Optional
 import typer
 
 from roster.cli.common import ConfigOpt
+from roster.cli.sickfile import SickFileOpt
 
 
 def sick(
@@ -28,6 +29,7 @@ def sick(
     freeze_before: Optional[str] = typer.Option(None, help="Days before this date stay as published (default: the first sick day)."),
     time_limit: Optional[float] = typer.Option(None, help="Solver time limit in seconds (default: solver.time_limit_seconds)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress messages."),
+    sick_file: Optional[Path] = SickFileOpt,
 ) -> None:
     """Record a sick call in sick.csv and re-plan the published week around it (roster plan --sick … --pin …)."""
     from roster.cli.plan import plan
@@ -35,4 +37,4 @@ def sick(
     defaults = {name: getattr(p.default, "default", p.default) for name, p in inspect.signature(plan).parameters.items()}
     plan(**{**defaults, **dict(config=config, out=out if out is not None else Path(pin).parent / "replan", pin=pin,
                freeze_before=freeze_before, time_limit=time_limit, quiet=quiet, sick=staff_id, sick_from=sick_from,
-               sick_to=sick_to)})
+               sick_to=sick_to, sick_file=sick_file)})

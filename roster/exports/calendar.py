@@ -45,9 +45,16 @@ def previous_events(files: dict[str, bytes]) -> dict[str, dict]:
     return out
 
 
+def whole_seconds(when, tz: ZoneInfo) -> dt.datetime:
+    """A tz-aware time as a python datetime in ``tz``, rounded to the second: iCalendar's DATE-TIME has no
+    fraction of a second, so an event and the earlier export's copy of it compare equal."""
+    t = pd.Timestamp(when).tz_convert("UTC").round("s")
+    return t.to_pydatetime().astimezone(tz)
+
+
 def _event(r, cfg, previous: dict, stamp: dt.datetime) -> icalendar.Event:
     tz = ZoneInfo(cfg.timezone)
-    start, end = r.start.to_pydatetime().astimezone(tz), r.end.to_pydatetime().astimezone(tz)
+    start, end = whole_seconds(r.start, tz), whole_seconds(r.end, tz)
     uid = shift_uid(cfg.city.name, r.staff_id, r.date, r.shift)
     old = previous.get(uid)
     seq = 0 if old is None else old["sequence"] + (old["signature"] != _signature(start, end, r.district))

@@ -56,6 +56,26 @@ def sick_path(cfg) -> Path | None:
     return Path(beside).parent / "sick.csv"
 
 
+def with_sick_file(cfg, path: Path | None, *inputs: Path):
+    """``cfg`` with ``path`` as its sick-call file (``--sick-file``), or unchanged when ``path`` is None.
+
+    The file may not be roster.toml (``inputs``) or a data file it names: a sick call is recorded in a file of its own."""
+    if path is None:
+        return cfg
+    from roster.io.outdir import config_inputs
+
+    path = Path(path)
+    if cfg.data is None:
+        raise InputError(f"--sick-file {path}: roster.toml has no [data] section, so there is no staff to be off sick.")
+    if path.is_dir():
+        raise InputError(f"--sick-file {path} is a folder; give the path of a CSV file, e.g. out/sick.csv.")
+    taken = {Path(p).resolve() for p in [*inputs, *config_inputs(cfg)] if p is not None}
+    if path.resolve() in taken:
+        raise InputError(f"--sick-file {path} is an input named by roster.toml (or roster.toml itself); sick calls are "
+                         "recorded in a file of their own, e.g. out/sick.csv.")
+    return cfg.model_copy(update={"data": cfg.data.model_copy(update={"sick": path.resolve()})})
+
+
 def load_sick(cfg, staff_ids) -> pd.DataFrame:
     """Recorded sick calls as leave rows (``staff_id, start, end``); empty when the file does not exist yet."""
     path = sick_path(cfg)

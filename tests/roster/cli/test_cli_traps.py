@@ -57,6 +57,9 @@ def test_money_in_the_citys_currency():
     assert small_config().city.currency == "USD"
     with pytest.raises(InputError, match="city.currency: 'euro' is not a currency code"):
         small_config(**{"city.currency": "euro"})
+    with pytest.raises(InputError, match="city.currency: 'XYZ' is not an ISO 4217 currency code"):
+        small_config(**{"city.currency": "XYZ"})
+    assert small_config(**{"city.currency": "CHF"}).city.currency == "CHF"
 
 
 def test_simulation_table_names_the_configured_target():

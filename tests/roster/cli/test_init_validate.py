@@ -94,6 +94,22 @@ def test_init_refuses_bad_districts_and_zone(tmp_path):
     assert cur.exit_code == 2 and "city.currency" in cur.output
 
 
+@pytest.mark.parametrize("code, hint", [("XYZ", "'XYZ' is not an ISO 4217 currency code"), ("EURO", "ISO 4217"),
+                                        ("eur", "write it in capitals: 'EUR'"), ("", "ISO 4217")])
+def test_init_refuses_a_currency_that_is_not_an_iso_4217_code(tmp_path, code, hint):
+    result = runner.invoke(app, ["init", str(tmp_path / "c"), "--timezone", "UTC", "--currency", code])
+    assert result.exit_code == 2, result.output
+    assert "--currency" in result.output and hint in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("code", ["CHF", "JPY", "ZAR", "NZD"])
+def test_init_accepts_every_iso_4217_code_roster_toml_accepts(tmp_path, code):
+    result = runner.invoke(app, ["init", str(tmp_path / "c"), "--timezone", "UTC", "--currency", code])
+    assert result.exit_code == 0, result.output
+    assert load_config(tmp_path / "c" / "roster.toml").city.currency == code
+
+
 @pytest.mark.parametrize("name", ["Süd", "East End", 'Quote"d', "Back\\slash", "Zürich-Nord", "北区"])
 def test_any_district_name_gives_valid_toml(name):
     files = starter_files("City", "UTC", [name, "Plain_1"])
@@ -136,6 +152,14 @@ def test_validate_names_the_key_of_a_broken_config(example):
     cfg.write_text(cfg.read_text().replace("min_rest_hours = 11", 'min_rest_hours = "eleven"'))
     result = runner.invoke(app, ["validate", "--config", str(cfg)])
     assert result.exit_code == 2 and "labour.min_rest_hours" in result.output
+
+
+def test_validate_names_city_currency_when_it_is_not_an_iso_4217_code(example):
+    cfg = example / "roster.toml"
+    cfg.write_text(cfg.read_text().replace('currency = "USD"', 'currency = "XYZ"'))
+    result = runner.invoke(app, ["validate", "--config", str(cfg)])
+    assert result.exit_code == 2 and "city.currency" in result.output and "'XYZ' is not an ISO 4217" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_validate_names_a_missing_history_and_warns_of_too_few_supervisors(tmp_path):

@@ -74,3 +74,65 @@ def test_plan_sick_options_need_each_other(tmp_path):
     res = runner.invoke(app, ["plan", "--config", str(cfg), "--sick", "C1", "--from", "2026-11-04", "--quiet"])
     assert res.exit_code == 2 and "--sick needs --pin" in res.output
     assert not (tmp_path / "city" / "sick.csv").exists()
+
+
+def test_sick_file_records_the_call_elsewhere_and_leaves_the_inputs_alone(tmp_path):
+    """--sick-file: the sick call is read from and recorded in that file; the city's folder gets no sick.csv."""
+    city = tmp_path / "city"
+    cfg = write_small_city(city)
+    published = tmp_path / "published"
+    res = runner.invoke(app, ["plan", "--config", str(cfg), "--out", str(published), "--quiet", "--week", "2026-11-02",
+                              "--no-report", "--time-limit", "20"])
+    assert res.exit_code == 0, res.output
+    roster = pd.read_csv(published / "roster.csv")
+    sick_id = roster[roster["date"] == "2026-11-04"]["staff_id"].iloc[0]
+    before = digest(city)
+    elsewhere = tmp_path / "scratch" / "sick.csv"
+    res = runner.invoke(app, ["sick", sick_id, "--from", "2026-11-04", "--pin", str(published / "roster.csv"),
+                              "--sick-file", str(elsewhere), "--config", str(cfg), "--quiet", "--time-limit", "20"])
+    assert res.exit_code == 0, res.output
+    assert digest(city) == before and not (city / "sick.csv").exists()
+    assert f"recorded in {elsewhere}" in res.output
+    recorded = pd.read_csv(elsewhere, dtype=str).to_dict("records")
+    assert recorded == [{"staff_id": sick_id, "start": "2026-11-04", "end": "2026-11-04"}]
+    new = pd.read_csv(published / "replan" / "roster.csv")
+    assert new[(new["staff_id"] == sick_id) & (new["date"] == "2026-11-04")].empty
+    # roster check reads the same file as leave when told to, and only then
+    seen = runner.invoke(app, ["check", str(published / "roster.csv"), "--config", str(cfg), "--sick-file", str(elsewhere)])
+    assert seen.exit_code == 4 and "approved leave" in seen.output
+    assert runner.invoke(app, ["check", str(published / "roster.csv"), "--config", str(cfg)]).exit_code == 0
+
+
+def test_a_sick_file_that_is_an_input_is_refused(tmp_path):
+    city = tmp_path / "city"
+    cfg = write_small_city(city)
+    before = digest(city)
+    for target in (city / "time_off.csv", city / "staff.csv", cfg, city):
+        res = runner.invoke(app, ["plan", "--config", str(cfg), "--sick-file", str(target), "--quiet", "--out",
+                                  str(tmp_path / "out")])
+        assert res.exit_code == 2 and "Traceback" not in res.output, res.output
+        assert f"--sick-file {target}" in res.output and ("of their own" in res.output or "is a folder" in res.output)
+    assert digest(city) == before and not (tmp_path / "out").exists()
+
+
+def test_the_readmes_sick_call_example_writes_nothing_into_the_example_inputs():
+    """The README's `roster sick` line, parsed by the command itself: its sick file lies outside every input folder."""
+    import shlex
+
+    import typer.main
+
+    from cities import ROOT
+    from roster.config import load_config
+    from roster.io.outdir import config_inputs
+    from roster.io.sick import sick_path, with_sick_file
+
+    lines = [ln for ln in (ROOT / "README.md").read_text(encoding="utf-8").splitlines() if ln.startswith("roster sick ")]
+    assert len(lines) == 1
+    args = shlex.split(lines[0], comments=True)[2:]
+    command = typer.main.get_command(app).commands["sick"]
+    params = command.make_context("sick", args).params
+    cfg = load_config(ROOT / "roster.toml")
+    where = sick_path(with_sick_file(cfg, params["sick_file"])).resolve()
+    folders = {p.resolve().parent for p in [ROOT / "roster.toml", *config_inputs(cfg)]} - {ROOT}
+    assert not any(where.is_relative_to(f) for f in folders), where
+    assert where.is_relative_to(ROOT / "out")  # beside the plan's other scratch files, gitignored

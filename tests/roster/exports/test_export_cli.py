@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+import warnings
 
 import icalendar
 import openpyxl
@@ -105,6 +107,34 @@ def test_each_calendar_parses_and_its_instants_match_the_roster(city, tmp_path, 
     nights = priced[priced["shift"] == "night"]
     crossing = nights[nights["date"] == monday + dt.timedelta(days=5)]
     assert set(crossing["paid_hours"]) == {9.0 if monday == FALL_BACK else 7.0}
+
+
+def test_sub_second_roster_times_become_whole_seconds_without_a_warning(city, tmp_path):
+    """Times with a fraction of a second (micro- and nanoseconds) are exported at the whole second, with their
+    UTC offset on both sides of the autumn change, silently; and a re-export sees the same shifts (SEQUENCE 0)."""
+    config, cfg = city
+    roster = tmp_path / "plan" / "roster.csv"
+    priced = write_roster(roster, cfg, FALL_BACK)
+    fine = re.sub(r"(T\d\d:\d\d:\d\d)([+-]\d\d:\d\d)", r"\1.400000250\2", roster.read_text())
+    assert fine.count(".400000250") == 2 * len(priced)
+    roster.write_text(fine)
+    out = tmp_path / "ics"
+    for _ in range(2):  # the second export reads the first's events as the previous ones
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            result = export(config, roster, "ics", out)
+        assert result.exit_code == 0, result.output
+    offsets = set()
+    for sid, rows in priced.groupby("staff_id"):
+        raw = (out / f"{sid}.ics").read_bytes()
+        assert b".4" not in raw and b"DTSTART;TZID=America/New_York:" in raw
+        events = icalendar.Calendar.from_ical(raw).walk("VEVENT")
+        got = sorted((e.decoded("DTSTART"), e.decoded("DTEND")) for e in events)
+        want = sorted(zip(rows["start"].map(pd.Timestamp.to_pydatetime), rows["end"].map(pd.Timestamp.to_pydatetime)))
+        assert got == want and all(g.utcoffset() == w.utcoffset() for pair in zip(got, want) for g, w in zip(*pair))
+        assert all(int(e["SEQUENCE"]) == 0 and "STATUS" not in e for e in events)
+        offsets |= {t.utcoffset() for pair in got for t in pair}
+    assert offsets == {dt.timedelta(hours=-4), dt.timedelta(hours=-5)}
 
 
 def test_uids_are_stable_and_a_changed_shift_raises_sequence(city, tmp_path):

@@ -8,42 +8,18 @@ import pandas as pd
 import pytest
 
 from cities import ROOT, person
-from constraints import default_rules
-from constraints.pinning import PinnedShifts, pin_changes, pin_summary
+from constraints.pinning import pin_changes, pin_summary
 from forecast.timegrid import local_midnight
+from pin_helpers import ALL, WED, day_leave, pin_staff, pinned_rules, published_week
 from rule_helpers import MONDAY, cfg_with, check, make_problem, requirements, rows, solve
-
-ALL = range(7)
-WED = MONDAY + dt.timedelta(days=2)
-
-
-def _staff(c):
-    return [person(s, "clinician", "North", cfg=c) for s in ("C1", "C2", "C3")]
-
-
-def _day_leave(c, sid, day):
-    return pd.DataFrame([{"staff_id": sid, "start": local_midnight(day, c.timezone),
-                          "end": local_midnight(day + dt.timedelta(days=1), c.timezone)}])
-
-
-def _published(c):
-    req = requirements(c, [("North", "clinician", ALL, 7, 15)])
-    p = make_problem(c, _staff(c), req)
-    r, _ = solve(p)
-    assert len(r) == 7
-    return req, r
-
-
-def _pinned_rules(c, **params):
-    return default_rules(c) + [PinnedShifts(PinnedShifts.Params(**params))]
 
 
 def test_sick_call_on_wednesday_gives_the_smallest_change():
     c = cfg_with()
-    req, published = _published(c)
+    req, published = published_week(c)
     sick = published[published["date"] == WED]["staff_id"].iloc[0]
-    p = make_problem(c, _staff(c), req, leave=_day_leave(c, sick, WED), pinned=published)
-    rules = _pinned_rules(c)
+    p = make_problem(c, pin_staff(c), req, leave=day_leave(c, sick, WED), pinned=published)
+    rules = pinned_rules(c)
     r, res = solve(p, rules)
     ch = pin_changes(p, r, rules)
     assert (ch["change"] == "kept").sum() == 6
@@ -59,15 +35,15 @@ def test_sick_call_on_wednesday_gives_the_smallest_change():
 def test_without_pinning_the_replan_moves_more_shifts():
     """The pin rule binds: shifts are reshuffled freely when nothing is pinned but cost differs."""
     c = cfg_with()
-    req, published = _published(c)
+    req, published = published_week(c)
     # Make the published people dearer: an unpinned replan would hand their shifts to C3.
-    staff = _staff(c)
+    staff = pin_staff(c)
     for s in staff:
         s["hourly_rate"] = 30.0 if s["staff_id"] == "C3" else 60.0
     p_free = make_problem(c, staff, req)
     r_free, _ = solve(p_free)
     p_pin = make_problem(c, staff, req, pinned=published)
-    rules = _pinned_rules(c)
+    rules = pinned_rules(c)
     r_pin, _ = solve(p_pin, rules)
     kept_free = (pin_changes(p_pin, r_free, rules)["change"] == "kept").sum()
     kept_pin = (pin_changes(p_pin, r_pin, rules)["change"] == "kept").sum()
@@ -79,10 +55,10 @@ def test_without_pinning_the_replan_moves_more_shifts():
 
 def test_freeze_before_keeps_the_past_as_published():
     c = cfg_with()
-    req, published = _published(c)
+    req, published = published_week(c)
     mon = published[published["date"] == MONDAY]["staff_id"].iloc[0]
-    p = make_problem(c, _staff(c), req, leave=_day_leave(c, mon, MONDAY), pinned=published)
-    rules = _pinned_rules(c, freeze_before=WED)
+    p = make_problem(c, pin_staff(c), req, leave=day_leave(c, mon, MONDAY), pinned=published)
+    rules = pinned_rules(c, freeze_before=WED)
     r, _ = solve(p, rules)
     ch = pin_changes(p, r, rules)
     assert not ((ch["change"] == "added") & (ch["date"] < WED)).any()  # nothing is added in the past
@@ -93,8 +69,8 @@ def test_published_shift_breaking_a_hard_rule_is_released_and_hard_pins_are_diag
     c = cfg_with()
     req = requirements(c, [("North", "clinician", ALL, 7, 15)])
     published = rows(c, [("C1", "North", d, "early") for d in range(6)] + [("C2", "North", 6, "early")])
-    p = make_problem(c, _staff(c), req, pinned=published)
-    rules = _pinned_rules(c)
+    p = make_problem(c, pin_staff(c), req, pinned=published)
+    rules = pinned_rules(c)
     r, _ = solve(p, rules)
     ch = pin_changes(p, r, rules)
     rel = ch[ch["change"] == "forced"]
@@ -104,7 +80,7 @@ def test_published_shift_breaking_a_hard_rule_is_released_and_hard_pins_are_diag
     from roster.solve.diagnose import diagnose
     from roster.solve.model import solve as model_solve
 
-    hard = _pinned_rules(c, hard=True)
+    hard = pinned_rules(c, hard=True)
     assert model_solve(p, hard, time_limit=20).status == "infeasible"
     text = diagnose(p, hard, time_limit=20)
     assert "pinned_shifts" in text or "min_days_off" in text

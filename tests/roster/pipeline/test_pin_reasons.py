@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from cities import person
 from constraints import default_rules
@@ -53,7 +54,7 @@ def test_a_shift_dropped_to_save_pay_says_what_it_saved():
     assert r.empty
     ch = pin_changes(p, r, rules)
     assert list(ch["change"]) == ["dropped"]
-    assert ch["reason"].iloc[0].startswith("dropped by choice") and "$+240.00 pay" in ch["reason"].iloc[0]
+    assert ch["reason"].iloc[0].startswith("dropped by choice") and "+$240.00 pay" in ch["reason"].iloc[0]
 
 
 def test_forced_by_leave_and_moved_to_cover_it():
@@ -76,3 +77,20 @@ def test_forced_by_leave_and_moved_to_cover_it():
     assert set(moved["staff_id"]) == {"C1"} and len(moved) >= 1
     assert moved["reason"].str.contains("uncovered staff-hours").all()  # keeping it leaves Sunday uncovered
     assert not ch["reason"].str.contains("keeping it breaks").any()
+
+
+@pytest.mark.parametrize("currency, moved_cost, dropped_pay", [("EUR", "+€3,200", "+€240.00 pay"),
+                                                               ("CHF", "+CHF 3,200", "+CHF 240.00 pay")])
+def test_pin_reasons_print_amounts_in_the_citys_currency(currency, moved_cost, dropped_pay):
+    """A city that pays in euros or francs reads its pin reasons in them, never in dollars."""
+    c = cfg_with(**{"city.currency": currency})
+    rules = default_rules(c) + [PinnedShifts(PinnedShifts.Params())]
+    moved_p = make_problem(c, _staff(c), requirements(c, [("North", "clinician", [1], 7, 15)]),
+                           pinned=rows(c, [("C1", "North", 1, "late")]))
+    moved = pin_changes(moved_p, solve(moved_p, rules)[0], rules).set_index("shift").loc["late", "reason"]
+    assert moved.startswith("moved by choice") and f"({moved_cost} at the shortfall price)" in moved
+    dropped_p = make_problem(c, _staff(c), requirements(c, []), pinned=rows(c, [("C1", "North", 2, "early")]))
+    cheap = default_rules(c) + [PinnedShifts(PinnedShifts.Params(remove_weight=100))]
+    dropped = pin_changes(dropped_p, solve(dropped_p, cheap)[0], cheap)["reason"].iloc[0]
+    assert dropped.startswith("dropped by choice") and dropped_pay in dropped
+    assert "$" not in moved + dropped

@@ -106,13 +106,13 @@ def test_each_persons_bent_rules_are_traced_to_that_person(mini):
 def test_lns_replan_after_a_sick_call_keeps_the_published_shifts():
     """Pins are hard rules like any other: the search keeps them (through the standby slacks)."""
     from constraints.pinning import pin_changes
-    from test_pin_previous import WED, _day_leave, _pinned_rules, _published, _staff
+    from pin_helpers import WED, day_leave, pin_staff, pinned_rules, published_week
 
     c = cfg_with(**{"solver.strategy": "lns", "solver.time_limit_seconds": 30, "solver.relative_gap": 0.0})
-    req, published = _published(c)
+    req, published = published_week(c)
     sick = published[published["date"] == WED]["staff_id"].iloc[0]
-    p = make_problem(c, _staff(c), req, leave=_day_leave(c, sick, WED), pinned=published)
-    rules = _pinned_rules(c)
+    p = make_problem(c, pin_staff(c), req, leave=day_leave(c, sick, WED), pinned=published)
+    rules = pinned_rules(c)
     r, _ = solve(p, rules, time_limit=30)
     ch = pin_changes(p, r, rules)
     assert (ch["change"] == "kept").sum() == 6 and (ch["change"] == "added").sum() == 1
