@@ -162,8 +162,10 @@ class Solver(_Strict):
     seed: int = 7
     # "auto": chosen by the model's size (roster/solve/strategy.py).  "mip": one solve of the whole model.  "lns": fix-and-optimise search
     # (roster/solve/lns/) for lns_share of the time, then the whole model from the
-    # best roster found; for rosters too large for HiGHS to find good rosters whole.
-    strategy: Literal["auto", "mip", "lns", "chain"] = "auto"
+    # best roster found; for rosters too large for HiGHS to find good rosters whole.  "chain": a
+    # period's weeks one after another as its start (roster/solve/model.py).  "rens": the LP
+    # relaxation, then the MIP over what it leaves open (roster/solve/rens.py).
+    strategy: Literal["auto", "mip", "lns", "chain", "rens"] = "auto"
     lns_share: float = Field(default=0.9, ge=0, le=1)
 
     @model_validator(mode="after")

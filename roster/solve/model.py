@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,9 +25,11 @@ from constraints.count_hull import add_hours_hulls
 from constraints.problem import Problem
 from constraints.sequences import add_run_flow
 from roster.solve.chain import start_values, week_problem
-from roster.solve.highs import solve_model
+from roster.solve.highs import highs_lp, solve_model
 from roster.solve.lns import lns_solve
-from roster.solve.strategy import choose_strategy
+from roster.solve.rens import rens_solve
+from roster.solve.split_bound import split_bound, week_blocks
+from roster.solve.strategy import LNS_ABOVE_CANDIDATES, choose_strategy, model_size
 from roster.solve.trace import SolveTrace, SolveWatcher
 
 log = logging.getLogger("roster")
@@ -106,32 +109,67 @@ def gap_of(objective: float | None, bound: float | None) -> float | None:
     return abs(objective - bound) / max(abs(objective), 1e-9)
 
 
-# With strategy "chain", the share of the time limit the weeks one by one may take.
+# With strategy "chain", the share of the time limit the weeks one by one may take, and the most
+# the bound from the weeks' LPs may take (roster/solve/split_bound.py).
 CHAIN_SHARE = 0.5
+SPLIT_SHARE = 0.25
+# Above this many candidates a chained period is improved by the neighbourhood search rather than
+# by HiGHS on the whole model, whose LP relaxation alone may outlast the time limit.
+SEARCH_ABOVE_CANDIDATES = LNS_ABOVE_CANDIDATES
 
 
-def _solve_chained(problem: Problem, rules: list[Rule], m: ModelContext, limit: float, trace: SolveTrace):
-    """The period's weeks one after another (each whole, chained by ``previous``), then the whole
-    period's model from their roster as a MIP start; returns (status, objective, bound, seconds)."""
+def _chain_weeks(problem: Problem, rules: list[Rule], limit: float) -> pd.DataFrame | None:
+    """The period's weeks planned one after another within ``limit`` seconds, each by RENS
+    (:mod:`roster.solve.rens`) after the weeks before it: their roster, or None when a week has none."""
     t0 = time.perf_counter()
     weeks = len(problem.weeks())
     rows, previous = [], problem.previous
     for w in range(weeks):
-        left = CHAIN_SHARE * limit - (time.perf_counter() - t0)
+        left = limit - (time.perf_counter() - t0)
         wp = week_problem(problem, w, previous)
-        wp.config = problem.config.model_copy(update={"solver": problem.config.solver.model_copy(update={"strategy": "mip"})})
+        wp.config = problem.config.model_copy(update={"solver": problem.config.solver.model_copy(update={"strategy": "rens"})})
         res = solve(wp, rules, time_limit=max(left / (weeks - w), 1.0))
         if res.status not in ("optimal", "feasible"):
             log.info("chain: week %d of %d has no roster (%s); the whole model starts without one", w + 1, weeks, res.status)
-            rows = None
-            break
+            return None
         week = res.roster[[d < wp.monday + dt.timedelta(days=7) for d in res.roster["date"]]]
         rows.append(week)
         previous = pd.concat([p for p in (previous, week) if p is not None], ignore_index=True)
         log.info("chain: week %d of %d %s in %.1f s", w + 1, weeks, res.status, res.solve_seconds)
-    start = start_values(m.assign, pd.concat(rows, ignore_index=True)) if rows else None
-    status, objective, bound, _ = solve_model(m, time_limit=max(limit - (time.perf_counter() - t0), 1.0), trace=trace,
-                                              start=start)
+    return pd.concat(rows, ignore_index=True)
+
+
+def _solve_chained(problem: Problem, rules: list[Rule], m: ModelContext, limit: float, trace: SolveTrace):
+    """The period's weeks one after another, then from their roster as a start: on a model too
+    large for HiGHS whole (:data:`SEARCH_ABOVE_CANDIDATES`) the neighbourhood search, else the
+    whole period's model.  Beside that, in a thread, a proven bound from the weeks' LPs
+    (:mod:`roster.solve.split_bound`); the better bound is kept.  Returns (status, objective, bound, seconds)."""
+    t0 = time.perf_counter()
+    s = problem.config.solver
+    rows = _chain_weeks(problem, rules, CHAIN_SHARE * limit)
+    start = start_values(m.assign, rows) if rows is not None else None
+    lp = highs_lp(m.prob, mip=False)
+    x_cols = np.asarray([v.index for v in m.assign["x"]], dtype=np.int64)
+
+    def bound_from_weeks() -> float | None:
+        split = split_bound(lp, x_cols, week_blocks(m), time_limit=SPLIT_SHARE * limit, threads=s.threads, seed=s.seed)
+        trace.offer(bound=split)
+        return split
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="split-bound") as pool:
+        proving = pool.submit(bound_from_weeks)
+        left = max(limit - (time.perf_counter() - t0), 1.0)
+        if start and model_size(problem) > SEARCH_ABOVE_CANDIDATES:
+            res = lns_solve(m, time_limit=left, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
+                            lns_share=s.lns_share, trace=trace, start=start)
+            status, objective, bound = res.status, res.objective, res.bound
+        else:
+            status, objective, bound, _ = solve_model(m, time_limit=left, trace=trace, start=start)
+        split = proving.result()
+    if objective is not None and split is not None:
+        bound = min(max(bound if bound is not None else split, split), objective)
+        if status == "feasible" and gap_of(objective, bound) <= s.relative_gap:
+            status = "optimal"
     return status, objective, bound, time.perf_counter() - t0
 
 
@@ -143,7 +181,7 @@ def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: floa
     rules = default_rules(problem.config) if rules is None else rules
     strategy = choose_strategy(problem, rules)
     use_lns = strategy == "lns"
-    m = build(problem, rules, standby_slacks=use_lns)
+    m = build(problem, rules, standby_slacks=use_lns or strategy == "chain")
     build_seconds = time.perf_counter() - t0
     size = {"variables": len(m.prob.variables()), "constraints": m.prob.numConstraints(), "candidates": len(m.assign)}
     log.info("model built in %.1f s: %d variables, %d constraints", build_seconds, size["variables"], size["constraints"])
@@ -157,6 +195,8 @@ def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: floa
             status, objective, bound, seconds = "infeasible", None, None, 0.0
         elif strategy == "chain":
             status, objective, bound, seconds = _solve_chained(problem, rules, m, limit, trace)
+        elif strategy == "rens":
+            status, objective, bound, seconds = rens_solve(m, time_limit=limit, trace=trace)
         elif use_lns:
             res = lns_solve(m, time_limit=limit, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
                             lns_share=s.lns_share, trace=trace)

@@ -319,3 +319,26 @@ def _fall_back(s: SearchState) -> None:
         if values is not None:
             s.incumbent, s.best = values, obj
             stats.first_from = "the whole model"
+
+
+def take_start(s: SearchState, chosen: np.ndarray) -> bool:
+    """Make the roster of the assignment columns ``chosen`` (model column indices) the first
+    roster, its auxiliary columns settled for it; False when it bends a hard rule or does not settle.
+
+    The whole model's LP is not solved: it is the reason to start from a roster built elsewhere
+    (the chained weeks of a long period, whose LP alone may take longer than the time limit)."""
+    values = s.hw.lower.copy()
+    values[s.x_idx] = 0.0
+    values[chosen] = 1.0
+    s.open_slacks()
+    settled = s.settle_aux(values, max(s.sub_limit * 4, 5.0), carry=True)
+    s.close_slacks()
+    s.leave_final_solve_little()
+    if settled is None or s.slack_total(settled) > 1e-6:
+        return False
+    s.incumbent, s.best = settled, s.hw.objective(settled)
+    s.stats.first_from, s.stats.first_objective = "the given start", s.best
+    s.stats.first_seconds = time.perf_counter() - s.t0
+    if s.trace is not None:
+        s.trace.offer(s.best)
+    return True

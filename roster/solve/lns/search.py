@@ -36,7 +36,9 @@ from __future__ import annotations
 
 from constraints.base import ModelContext
 from roster.solve.lns.finish import LnsResult, finish
-from roster.solve.lns.first import find_first_roster
+import numpy as np
+
+from roster.solve.lns.first import find_first_roster, take_start
 from roster.solve.lns.improve import Improvement
 from roster.solve.lns.repair import Repair
 from roster.solve.lns.settings import DEFAULT_SETTINGS, SearchSettings
@@ -52,7 +54,7 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
               flow_in_pieces: bool | None = None, start_size: float | None = None,
               workers: int | None = None, construct: bool = True,
               rens_beside_construction: bool = False, settings: SearchSettings = DEFAULT_SETTINGS,
-              trace: SolveTrace | None = None) -> LnsResult:
+              trace: SolveTrace | None = None, start: list | None = None) -> LnsResult:
     """Fix-and-optimise search on the built model ``m``; writes the best roster into the PuLP variables.
 
     ``sub_time_limit``: each piece's time limit (None: from the time limit, see
@@ -83,11 +85,16 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
     ``settings``: the tuning constants (:class:`roster.solve.lns.settings.SearchSettings`).
 
     ``trace``: told of each new incumbent without bends, the LP bound and the final solve's progress.
+
+    ``start``: (assignment variable, 1) pairs of a roster to start from instead of building one
+    (:func:`roster.solve.lns.first.take_start`); when it bends a rule, the first roster is built as usual.
     """
     s = SearchState(m, time_limit=time_limit, threads=threads, seed=seed, lns_share=lns_share,
                     sub_time_limit=sub_time_limit, workers=workers, settings=settings, trace=trace)
-    find_first_roster(s, construct=construct, use_lp=use_lp, lp_share=lp_share,
-                      rens_beside_construction=rens_beside_construction)
+    chosen = np.asarray([v.index for v, value in start or [] if value > 0.5], dtype=np.int64)
+    if not start or not take_start(s, chosen):
+        find_first_roster(s, construct=construct, use_lp=use_lp, lp_share=lp_share,
+                          rens_beside_construction=rens_beside_construction)
     repair = Repair(s, bends_only_repair)
     repair.start()
     Improvement(s, repair, flow_in_pieces=flow_in_pieces, start_size=start_size).run()
