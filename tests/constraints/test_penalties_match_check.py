@@ -172,11 +172,14 @@ def test_coverage_counts_last_weeks_night_as_the_check_does(days):
     i = prev_inst.loc[(6, "long_night")]  # Sunday 19:00 - Monday 07:00
     previous = pd.DataFrame([{"staff_id": "C1", "district": "North", "date": i["date"], "shift": "long_night",
                               "start": i["start"], "end": i["end"], "paid_hours": i["paid_hours"]}])
-    for prev, short in ((previous, 0), (previous.assign(district="South"), 7)):
+    # Without its own last night the roster also leaves the next Monday's 00:00-07:00 uncovered
+    # (Problem.boundary, assumed to need what the first Monday needs at those clock hours).
+    for prev, short in ((previous, 7), (previous.assign(district="South"), 14)):
         problem = build(cfg, staff, days, COVER_SPEC(days), previous=prev)
         roster = roster_of(problem, spec)
         v = violations(problem, roster, "coverage")
         assert sum(x.amount for x in v) == short
+        assert sum(x.amount for x in v if "next week" in x.message) == 7
         terms = fixed_terms(problem, roster)
         assert terms["coverage: uncovered staff-hours"] == pytest.approx(cfg.objective.shortfall_penalty_per_hour * sum(x.amount for x in v))
 
