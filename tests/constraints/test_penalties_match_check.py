@@ -184,6 +184,26 @@ def test_coverage_counts_last_weeks_night_as_the_check_does(days):
         assert terms["coverage: uncovered staff-hours"] == pytest.approx(cfg.objective.shortfall_penalty_per_hour * sum(x.amount for x in v))
 
 
+@pytest.mark.parametrize("days", HORIZONS)
+@pytest.mark.parametrize("night", [None, "C2", "P1"])
+def test_coverage_of_the_next_weeks_first_hours_is_priced_as_checked(days, night):
+    """A horizon after last week's roster answers for the next Monday's 00:00-07:00 (Problem.boundary):
+    2 clinicians asked for in North there; the last Sunday night (a North clinician, a peer in South or
+    nobody) leaves 7, 14 or 14 staff-hours short, in the model's term as in the check."""
+    cfg = cfg_with()
+    empty = pd.DataFrame(columns=["staff_id", "district", "date", "shift", "start", "end", "paid_hours"])
+    ahead = pd.DataFrame({"district": "North", "hour": range(7), "role": "clinician", "required": 2})
+    problem = build(cfg, base_staff(cfg), days, COVER_SPEC(days), previous=empty, boundary_requirements=ahead)
+    assert len(problem.boundary) == 7
+    spec = full_cover(days)[:-1] + ([(night, "South" if night == "P1" else "North", days - 1, "night")] if night else [])
+    roster = roster_of(problem, spec)
+    v = [x for x in violations(problem, roster, "coverage") if "next week" in x.message]
+    assert sum(x.amount for x in v) == (7 if night == "C2" else 14)
+    everything = sum(x.amount for x in violations(problem, roster, "coverage"))
+    terms = fixed_terms(problem, roster)
+    assert terms["coverage: uncovered staff-hours"] == pytest.approx(cfg.objective.shortfall_penalty_per_hour * everything)
+
+
 # -- district_equity ----------------------------------------------------------------
 
 
