@@ -175,7 +175,7 @@ def headcount(name: str, plan) -> pd.DataFrame:
     weeks = max(round(len(problem.hours) / 168.0), 1)
     staff = problem.staff
     extra_seat = supervising_seat(cfg)
-    req = plan.requirements[plan.requirements["hour"] < len(problem.hours)]  # the period's own hours
+    req = plan.requirements[plan.requirements["hour_start"] <= problem.hours[-1]]  # the period's own hours
     extra = supervision_hours(cfg, req) / weeks if extra_seat else 0.0
     rows = []
     for role in cfg.seat_roles:

@@ -149,3 +149,22 @@ def test_shortfalls_and_coverage_list_the_next_weeks_hours_left_short():
     assert listed["start"].min() == p.boundary[0] and listed["end"].max() == p.boundary[-1] + pd.Timedelta(hours=1)
     v = [x for x in check(p, roster) if x.rule == "coverage" and "next week" in x.message]
     assert sum(x.amount for x in v) == nxt["shortfall"].sum()
+
+
+def test_with_requirements_per_shift_the_sunday_nights_figure_reaches_into_the_next_monday(tmp_path):
+    """--shift-requirements: the Sunday night's staff run on into the next Monday's small hours, as the
+    service asked for that shift (no assumption is made for them)."""
+    cfg = load_config(write_period_city(tmp_path / "city"))
+    inputs = load_inputs(cfg, W1, weeks=1)
+    sunday = dt.date(2026, 11, 15)
+    inputs.shift_requirements = pd.DataFrame([
+        {"date": sunday, "shift": "night", "district": "Hillcrest", "role": "clinician", "required": 2},
+        {"date": dt.date(2026, 11, 10), "shift": "early", "district": "Hillcrest", "role": "clinician", "required": 1}])
+    inputs.shift_requirements_source = "shift_req.csv"
+    inputs.previous = pd.DataFrame(columns=["staff_id", "district", "date", "shift", "start", "end", "paid_hours"])
+    req, how = requirements_stage(pd.DataFrame(), inputs)
+    p = problem_stage(inputs, req).problem
+    b = p.boundary_requirements
+    assert "per shift" in how and len(p.boundary) == 7
+    assert b.loc[b["role"] == "clinician", "required"].tolist() == [2] * 7 and not p.notes
+    assert p.requirements["required"].sum() == 2 * 1 + 1 * 8  # Sunday 23:00-24:00 and Tuesday's early shift
