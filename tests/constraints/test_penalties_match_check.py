@@ -209,9 +209,14 @@ def test_coverage_of_the_next_weeks_first_hours_is_priced_as_checked(days, night
 
 @pytest.mark.parametrize("days", HORIZONS)
 @pytest.mark.parametrize("gaps", [False, True])
-def test_district_equity_is_the_weight_times_the_worst_checked_ratio(days, gaps):
+@pytest.mark.parametrize("after", [False, True], ids=["repeating", "after_previous"])
+def test_district_equity_is_the_weight_times_the_worst_checked_ratio(days, gaps, after):
+    """``after``: planned after an empty last week, so the first Monday's small hours are short and the
+    next Monday's (Problem.boundary) count among the required and uncovered hours, model and check alike."""
     cfg = cfg_with({"district_equity": {"weight": 20000, "tolerance": 0.02}})
-    problem = build(cfg, base_staff(cfg), days, COVER_SPEC(days))
+    empty = pd.DataFrame(columns=["staff_id", "district", "date", "shift", "start", "end", "paid_hours"])
+    problem = build(cfg, base_staff(cfg), days, COVER_SPEC(days), previous=empty if after else None)
+    assert len(problem.boundary) == (7 if after else 0)
     spec = full_cover(days)
     if gaps:  # North loses two early shifts (and a third in a longer horizon), South one
         drop = {("C2", 1, "early"), ("C2", 3, "early"), ("P1", 2, "early")} | ({("C0", 7, "early")} if days > 7 else set())
@@ -221,7 +226,7 @@ def test_district_equity_is_the_weight_times_the_worst_checked_ratio(days, gaps)
     ratios = DistrictEquity.ratios(ctx)
     worst = float(ratios["ratio"].max())
     v = violations(problem, roster, "district_equity")
-    if gaps:
+    if gaps or after:
         # The check reports the worst district's ratio above the city-wide one.
         city = float(ratios["shortfall"].sum() / ratios["required"].sum())
         assert [x.district for x in v] == ["North"]
@@ -229,6 +234,8 @@ def test_district_equity_is_the_weight_times_the_worst_checked_ratio(days, gaps)
         assert worst > 0
     else:
         assert v == [] and worst == 0
+    own = problem.requirements.loc[problem.requirements["district"] == "North", "required"].sum()
+    assert ratios.loc["North", "required"] == own + (7 if after else 0)  # the next Monday's 00:00-07:00
     terms = fixed_terms(problem, roster)
     assert terms["district_equity: largest district shortfall ratio"] == pytest.approx(20000 * worst)
 
