@@ -258,7 +258,8 @@ def evaluate_stage(pp: PlanProblem, result: SolveResult, forecast: ForecastResul
         row["district"]: {k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in row.items() if k != "district"}
         for row in simulation.to_dict("records")
     }
-    summary["erlang_expected_service_level"] = erlang_expectation(requirements)
+    # the period's hours, as simulated (the next week's first hours the roster also covers are not)
+    summary["erlang_expected_service_level"] = erlang_expectation(requirements[requirements["hour_start"] < problem.week_end()])
     violations = check_frame(problem, result.roster, rules)
     hard = [v for v in violations if v.hard]
     if hard:  # the solver's roster must pass the independent checker
