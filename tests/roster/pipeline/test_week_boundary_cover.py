@@ -70,6 +70,9 @@ def test_each_chained_week_covers_the_next_mondays_small_hours(chain):
     assert mine["required"].tolist() == theirs["required"].tolist()
     # W0 repeats: it covers its own Monday morning and lists nothing of the next week
     assert pd.read_csv(w0 / "coverage.csv")["hour_start"].max() < W1
+    # the report draws W1's week and says what follows it
+    assert "7 days, 168 hours, and the next week&#x27;s first 7 hours" in (w1 / "report.html").read_text()
+    assert "7 days, 168 hours ·" in (w0 / "report.html").read_text()
 
 
 def test_boundary_hours_are_forecast_and_staffed_from_the_forecast_of_those_hours(chain):
