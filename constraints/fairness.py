@@ -168,6 +168,8 @@ class DistrictEquity(Rule):
         if not short or self.params.weight <= 0:
             return
         req = m.problem.requirements
+        if len(m.problem.boundary) and m.problem.boundary_requirements is not None:  # as Coverage.table counts them
+            req = pd.concat([req[["district", "required"]], m.problem.boundary_requirements[["district", "required"]]])
         required = req[req["required"] > 0].groupby("district")["required"].sum().to_dict()
         by_district: dict[str, list] = {}
         for (district, _hour, _role), var in short.items():

@@ -134,6 +134,8 @@ class Problem:
                   not work (``off``) a shift (``shift`` empty = the whole day).
     shift_requirements: ``day, shift, district, role, required, under_weight,
                   over_weight`` when requirements are given per shift.
+    boundary_requirements: ``district, hour, role, required`` where ``hour`` indexes
+                  :attr:`boundary` (the next week's first hours this horizon must cover).
     """
 
     config: object
@@ -148,6 +150,7 @@ class Problem:
     requests: pd.DataFrame | None = None
     shift_requirements: pd.DataFrame | None = None
     days: int = 7
+    boundary_requirements: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -168,31 +171,30 @@ class Problem:
         roster as ``previous``.  The hours from the end until the first shift of the next
         Monday starts (00:00–07:00 for a 23:00–07:00 night and a 07:00 early shift) can be
         covered by nothing the next plan can add; hard rules that must hold every hour
-        (supervision) hold there from this horizon's shifts.  Empty for a repeating week
-        (its Sunday night covers its own Monday) and for a horizon not made of whole weeks.
+        (supervision) hold there from this horizon's shifts, and coverage asks for
+        ``boundary_requirements`` there.  Empty for a repeating week (its Sunday night covers
+        its own Monday) and for a horizon not made of whole weeks.
         """
-        empty = self.hours[:0]
         if self.wrap or self.days % 7 or self.instances.empty:
-            return empty
-        end = self.week_end()
-        reach = self.instances["end"].max()
-        if reach <= end:
-            return empty
-        tail = pd.date_range(end.tz_convert("UTC"), reach.tz_convert("UTC"), freq="h", inclusive="left").tz_convert(self.tz)
-        after = shift_instances(self.config.shifts, self.monday + dt.timedelta(days=self.days), self.tz, days=1)
-        reached = covered_hours(after["start"], after["end"], tail, wrap=False)["hour"].to_numpy()
-        return tail[~np.isin(np.arange(len(tail)), reached)]
+            return self.hours[:0]
+        return boundary_hours(self.config, self.monday, self.days)
+
+    @property
+    def span_hours(self) -> pd.DatetimeIndex:
+        """The horizon's hours followed by :attr:`boundary`: position ``len(hours) + k`` is boundary hour ``k``
+        (the index of ``hour`` in coverage.csv's and requirements.csv's rows)."""
+        return self.hours.append(self.boundary)
 
     @classmethod
     def build(cls, config, monday: dt.date, staff, leave, requirements, previous=None, pinned=None, days: int = 7,
-              requests=None, shift_requirements=None) -> "Problem":
+              requests=None, shift_requirements=None, boundary_requirements=None) -> "Problem":
         tz = config.timezone
         hours = local_hours(monday, days, tz)
         staff = staff.copy()
         staff["seat"] = [config.roles[r].seat(r) for r in staff["role"]]
         staff["clinical"] = [config.roles[r].clinical for r in staff["role"]]
         instances = shift_instances(config.shifts, monday, tz, days=days)
-        return cls(
+        out = cls(
             config=config,
             monday=monday,
             hours=hours,
@@ -206,6 +208,21 @@ class Problem:
             shift_requirements=shift_requirements,
             days=days,
         )
+        out.boundary_requirements = out._boundary_need(boundary_requirements)
+        return out
+
+    def _boundary_need(self, given: pd.DataFrame | None) -> pd.DataFrame:
+        """``given`` (the forecast's requirements of the boundary hours), or, when the caller has none,
+        the assumption a repeating week makes: the same clock hours of the horizon's first Monday."""
+        if given is not None or len(self.boundary) == 0:
+            cols = ["district", "hour", "role", "required"]
+            return given.reset_index(drop=True) if given is not None else pd.DataFrame(columns=cols)
+        assumed = same_clock_hours(self.requirements, self.hours, self.boundary)
+        if len(assumed):
+            self.notes.append(f"the next week's first hours ({len(self.boundary)} from {self.boundary[0].isoformat()}) "
+                              "have no requirements of their own; assumed equal to this period's first Monday "
+                              "at the same clock hours")
+        return assumed
 
     def week_end(self) -> pd.Timestamp:
         return local_midnight(self.monday + dt.timedelta(days=self.days), self.tz)
@@ -213,3 +230,35 @@ class Problem:
     def weeks(self) -> list[range]:
         """The horizon's weeks as ranges of day numbers (the last may be shorter)."""
         return [range(w, min(w + 7, self.days)) for w in range(0, self.days, 7)]
+
+
+def boundary_hours(config, monday: dt.date, days: int) -> pd.DatetimeIndex:
+    """The hours after a horizon of ``days`` from ``monday`` that its last shifts reach and no shift
+    of the day after it does (:attr:`Problem.boundary`, for a horizon planned after ``previous``)."""
+    tz = config.timezone
+    end = local_midnight(monday + dt.timedelta(days=days), tz)
+    last = shift_instances(config.shifts, monday + dt.timedelta(days=days - 1), tz, days=1)
+    reach = last["end"].max() if len(last) else end
+    if reach <= end:
+        return local_hours(monday, 1, tz)[:0]
+    tail = pd.date_range(end.tz_convert("UTC"), reach.tz_convert("UTC"), freq="h", inclusive="left").tz_convert(tz)
+    after = shift_instances(config.shifts, monday + dt.timedelta(days=days), tz, days=1)
+    reached = covered_hours(after["start"], after["end"], tail, wrap=False)["hour"].to_numpy()
+    return tail[~np.isin(np.arange(len(tail)), reached)]
+
+
+def same_clock_hours(requirements: pd.DataFrame, hours: pd.DatetimeIndex, boundary: pd.DatetimeIndex) -> pd.DataFrame:
+    """The requirements of ``hours``' first day at each boundary hour's clock time (the same UTC offset
+    first, so the repeated autumn hour maps onto its own twin), re-indexed onto ``boundary``."""
+    cols = ["district", "hour", "role", "required"]
+    first = {}
+    for i, ts in enumerate(hours[:25]):
+        if ts.date() == hours[0].date():
+            first.setdefault((ts.hour, ts.utcoffset()), i)
+            first.setdefault((ts.hour, None), i)
+    rows = []
+    for k, ts in enumerate(boundary):
+        j = first.get((ts.hour, ts.utcoffset()), first.get((ts.hour, None)))
+        if j is not None:
+            rows.append(requirements.loc[requirements["hour"] == j, cols].assign(hour=k))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=cols)

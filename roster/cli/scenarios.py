@@ -45,7 +45,7 @@ def _prepare(config: Path, week: Optional[str], scenarios, step, out: Path, prod
     if problems:
         raise InputError("the scenario file has problems; nothing was run:\n  - " + "\n  - ".join(problems))
     step(f"Forecasting the week of {inputs.monday} once for every scenario")
-    forecast = forecast_stage(inputs.calls, cfg, inputs.monday, inputs.calls_source)
+    forecast = forecast_stage(inputs.calls, cfg, inputs.monday, inputs.calls_source, boundary=inputs.previous is not None)
     return cfg, inputs, forecast
 
 

@@ -42,8 +42,13 @@ BUSY_WORDS = {
 
 
 def _cover(problem: Problem) -> pd.DataFrame:
+    """Which hours each shift instance covers, the next week's first hours (``Problem.boundary``)
+    as ``len(problem.hours) + k``, as coverage.csv counts them."""
     inst = problem.instances
     cov = covered_hours(inst["start"], inst["end"], problem.hours, wrap=problem.wrap)
+    if len(problem.boundary):
+        ahead = covered_hours(inst["start"], inst["end"], problem.boundary, wrap=False)
+        cov = pd.concat([cov, ahead.assign(hour=ahead["hour"] + len(problem.hours))], ignore_index=True)
     return pd.DataFrame({"inst": inst.index.to_numpy()[cov["row"].to_numpy()], "hour": cov["hour"].to_numpy()})
 
 
@@ -62,7 +67,9 @@ class _People:
         self._busy: dict[tuple[str, int, str], str | None] = {}
         self.headroom: dict[tuple[str, int], float] = {}  # (district, hour) -> non-clinical staff the ratio still allows
         if self.cfg.supervision is not None and len(roster):
-            duty = RosterContext(problem, roster).on_duty
+            ctx = RosterContext(problem, roster)
+            ahead = ctx.boundary_duty.assign(hour=ctx.boundary_duty["hour"] + len(problem.hours))
+            duty = pd.concat([ctx.on_duty, ahead[[c for c in ctx.on_duty.columns if c in ahead.columns]]], ignore_index=True)
             g = duty.groupby(["district", "hour"])["clinical"].agg(["sum", "size"])
             ratio = self.cfg.supervision.max_non_clinical_per_clinician
             self.headroom = {k: ratio * c - (n - c) for k, c, n in zip(g.index, g["sum"], g["size"])}
@@ -185,14 +192,14 @@ def shortfall_table(problem: Problem, roster: pd.DataFrame, coverage: pd.DataFra
 
 
 def _runs(problem: Problem, found: list) -> pd.DataFrame:
-    rows = []
+    rows, hours = [], problem.span_hours
     for d, r, h, s, code, detail in found:
         last = rows[-1] if rows else None
         if last and last["district"] == d and last["role"] == r and last["reason"] == code and last["_h"] == h - 1:
             last["_h"], last["hours"], last["uncovered_staff_hours"] = h, last["hours"] + 1, last["uncovered_staff_hours"] + s
-            last["end"] = problem.hours[h] + pd.Timedelta(hours=1)
+            last["end"] = hours[h] + pd.Timedelta(hours=1)
             continue
-        rows.append({"district": d, "role": r, "start": problem.hours[h], "end": problem.hours[h] + pd.Timedelta(hours=1),
+        rows.append({"district": d, "role": r, "start": hours[h], "end": hours[h] + pd.Timedelta(hours=1),
                      "hours": 1, "uncovered_staff_hours": s, "reason": code, "detail": detail, "_h": h})
     out = pd.DataFrame(rows).drop(columns="_h")
     return out[SHORTFALL_COLUMNS]

@@ -19,7 +19,7 @@ import pandas as pd
 from constraints import RosterContext, Rule, default_rules
 from constraints.coverage import Coverage
 from constraints.pinning import PinnedShifts, pin_changes, pin_summary
-from constraints.problem import Problem
+from constraints.problem import Problem, boundary_hours
 from constraints.requests import ShiftRequests
 from forecast.aggregate import hourly_counts
 from forecast.models import get_model
@@ -87,8 +87,11 @@ class PlanProblem:
 
 
 def forecast_stage(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str = "call history", *,
-                   weeks: int = 1) -> ForecastResult:
-    """Forecast calls for each district and local hour of the period (``weeks`` from ``monday``), from history before it."""
+                   weeks: int = 1, boundary: bool = False) -> ForecastResult:
+    """Forecast calls for each district and local hour of the period (``weeks`` from ``monday``), from history before it.
+
+    With ``boundary`` (a period planned after last week's roster) also the next week's first hours
+    that only the period's last shifts reach (:func:`plan_hours`)."""
     tz = cfg.timezone
     start = local_midnight(monday, tz)
     before = calls[calls["timestamp"] < start]
@@ -116,7 +119,8 @@ def forecast_stage(calls: pd.DataFrame, cfg: Config, monday: dt.date, where: str
             "by": "block poisson_deviance over 4 weekly origins",
             "scores": {r.model: round(float(r.poisson_deviance), 5) for r in all_rows.itertuples()},
         }
-    fc = get_model(name, **options).fit(history).predict(local_hours(monday, 7 * weeks, tz), quantiles=cfg.forecast.quantiles)
+    fc = get_model(name, **options).fit(history).predict(plan_hours(cfg, monday, 7 * weeks, boundary),
+                                                          quantiles=cfg.forecast.quantiles)
     meta = {
         "model": name,
         **meta,
@@ -136,7 +140,7 @@ def requirements_stage(forecast: pd.DataFrame, inputs: PlanInputs) -> tuple[pd.D
     (the forecast is still made, for the simulation of what the roster delivers).
     """
     cfg = inputs.config
-    hours = local_hours(inputs.monday, inputs.days, cfg.timezone)
+    hours = plan_hours(cfg, inputs.monday, inputs.days, inputs.previous is not None)
     if inputs.shift_requirements is not None:
         req = shift_requirements_to_hourly(inputs.shift_requirements, cfg, hours)
         how = f"per shift, from {inputs.shift_requirements_source or 'the shift requirements'}"
@@ -146,11 +150,30 @@ def requirements_stage(forecast: pd.DataFrame, inputs: PlanInputs) -> tuple[pd.D
     return requirements_for_problem(req, hours), how
 
 
+def plan_hours(cfg: Config, monday: dt.date, days: int, boundary: bool) -> pd.DatetimeIndex:
+    """The period's local hours, and with ``boundary`` (planned after last week's roster) the next
+    week's first hours only its last shifts reach (``Problem.boundary``, ``Problem.span_hours``)."""
+    hours = local_hours(monday, days, cfg.timezone)
+    return hours.append(boundary_hours(cfg, monday, days)) if boundary else hours
+
+
 def requirements_for_problem(req: pd.DataFrame, hours: pd.DatetimeIndex) -> pd.DataFrame:
+    """``req`` with ``hour``, the position of ``hour_start`` in ``hours``; rows outside ``hours`` are dropped."""
     pos = {ts: i for i, ts in enumerate(hours)}
-    out = req.copy()
+    out = req[req["hour_start"].isin(pos)].copy()
     out["hour"] = [pos[ts] for ts in out["hour_start"]]
     return out
+
+
+def split_boundary(requirements: pd.DataFrame, hours: int) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """(the period's requirements, the boundary hours' with ``hour`` counted from the boundary's first,
+    or None when the requirements do not reach past the period's ``hours``)."""
+    inside = requirements["hour"] < hours
+    if inside.all():
+        return requirements, None
+    after = requirements[~inside].copy()
+    after["hour"] -= hours
+    return requirements[inside].reset_index(drop=True), after.reset_index(drop=True)
 
 
 def week_requests(requests: pd.DataFrame, monday: dt.date, days: int = 7) -> pd.DataFrame:
@@ -184,8 +207,9 @@ def problem_stage(inputs: PlanInputs, requirements: pd.DataFrame) -> PlanProblem
     week = week_requests(inputs.requests, inputs.monday, inputs.days) if inputs.requests is not None else None
     has_requests = week is not None and not week.empty
     rules = plan_rules(cfg, pinned=inputs.pinned is not None, freeze_before=inputs.freeze_before, requests=has_requests)
-    problem = Problem.build(cfg, inputs.monday, inputs.staff, inputs.leave, requirements, previous=inputs.previous,
-                            pinned=inputs.pinned, requests=week, days=inputs.days)
+    period, ahead = split_boundary(requirements, len(local_hours(inputs.monday, inputs.days, cfg.timezone)))
+    problem = Problem.build(cfg, inputs.monday, inputs.staff, inputs.leave, period, previous=inputs.previous,
+                            pinned=inputs.pinned, requests=week, days=inputs.days, boundary_requirements=ahead)
     return PlanProblem(problem, rules)
 
 
@@ -211,7 +235,7 @@ def solve_stage(pp: PlanProblem, *, time_limit: float | None = None, progress: P
 
 def coverage_table(problem: Problem, roster: pd.DataFrame) -> pd.DataFrame:
     t = Coverage.table(RosterContext(problem, roster))
-    t["hour_start"] = problem.hours[t["hour"].to_numpy()]
+    t["hour_start"] = problem.span_hours[t["hour"].to_numpy()]
     return t.sort_values(["district", "hour", "role"]).reset_index(drop=True)
 
 
@@ -228,12 +252,14 @@ def evaluate_stage(pp: PlanProblem, result: SolveResult, forecast: ForecastResul
     coverage = coverage_table(problem, result.roster)
     summary = summarise(problem, result, priced, coverage, forecast.meta)
     progress("Simulating the period's calls against the roster")
-    simulation = simulate_service(priced, forecast.table, cfg)
+    fc = forecast.table
+    simulation = simulate_service(priced, fc[fc["hour_start"] < problem.week_end()], cfg)
     summary["simulated_service"] = {
         row["district"]: {k: (round(float(v), 4) if isinstance(v, float) else v) for k, v in row.items() if k != "district"}
         for row in simulation.to_dict("records")
     }
-    summary["erlang_expected_service_level"] = erlang_expectation(requirements)
+    # the period's hours, as simulated (the next week's first hours the roster also covers are not)
+    summary["erlang_expected_service_level"] = erlang_expectation(requirements[requirements["hour_start"] < problem.week_end()])
     violations = check_frame(problem, result.roster, rules)
     hard = [v for v in violations if v.hard]
     if hard:  # the solver's roster must pass the independent checker
@@ -259,7 +285,8 @@ def run_plan(inputs: PlanInputs, *, progress: Progress = _quiet, time_limit: flo
     cfg = inputs.config
     period = f"the week of {inputs.monday}" if inputs.weeks == 1 else f"{inputs.weeks} weeks from {inputs.monday}"
     progress(f"Forecasting {period} with {cfg.forecast.model}")
-    forecast = forecast_stage(inputs.calls, cfg, inputs.monday, inputs.calls_source, weeks=inputs.weeks)
+    forecast = forecast_stage(inputs.calls, cfg, inputs.monday, inputs.calls_source, weeks=inputs.weeks,
+                              boundary=inputs.previous is not None)
     if inputs.shift_requirements is not None:
         progress(f"Using the staff needed per shift from {inputs.shift_requirements_source}")
     else:

@@ -78,11 +78,13 @@ def _offset_zone(values: pd.Series):
 
 @dataclass
 class Period:
-    """The hours a plan covers on the local clock."""
+    """The hours a plan covers on the local clock; ``beyond``: of those, the next week's first hours after
+    the period's end (summary.json ``period_end``) that only its last shifts reach (a plan after --previous)."""
 
     start: pd.Timestamp
     end: pd.Timestamp
     hours: pd.DatetimeIndex = field(repr=False)
+    beyond: int = 0
 
     @classmethod
     def of(cls, frames: PlanFrames) -> "Period":
@@ -91,7 +93,9 @@ class Period:
         if len(hours) == 0:
             start = pd.Timestamp(frames.summary.get("week_start", "1970-01-01T00:00:00+00:00"))
             return cls(start=start, end=start, hours=pd.DatetimeIndex([start]))
-        return cls(start=hours[0], end=hours[-1] + pd.Timedelta(hours=1), hours=hours)
+        end = frames.summary.get("period_end")
+        beyond = int((hours >= pd.Timestamp(end)).sum()) if end else 0
+        return cls(start=hours[0], end=hours[-1] + pd.Timedelta(hours=1), hours=hours, beyond=beyond)
 
     @property
     def length_hours(self) -> float:
@@ -117,6 +121,9 @@ class Period:
         return [f"{h:%a %d %b %H:%M} ({h.isoformat()[-6:]})" for h in self.hours]
 
     def describe(self) -> str:
-        days = len(pd.Series(self.hours.normalize().tz_localize(None)).drop_duplicates())
-        return (f"{self.start:%a %d %b %Y} to {(self.end - pd.Timedelta(seconds=1)):%a %d %b %Y}: "
-                f"{days} days, {int(round(self.length_hours))} hours")
+        own = self.hours[:max(len(self.hours) - self.beyond, 1)]
+        days = len(pd.Series(own.normalize().tz_localize(None)).drop_duplicates())
+        end = own[-1] + pd.Timedelta(hours=1)
+        after = (f", and the next week's first {self.beyond} hours, which only its last shifts reach" if self.beyond else "")
+        return (f"{self.start:%a %d %b %Y} to {(end - pd.Timedelta(seconds=1)):%a %d %b %Y}: "
+                f"{days} days, {int(round((end - self.start).total_seconds() / 3600))} hours{after}")

@@ -66,7 +66,8 @@ def _same_forecast(a, b) -> bool:
 def _forecast(task: ScenarioTask, inputs: PlanInputs) -> ForecastResult:
     if task.forecast is not None and _same_forecast(task.inputs.config, inputs.config):
         return ForecastResult(task.forecast.table.copy(), dict(task.forecast.meta))
-    return forecast_stage(inputs.calls, inputs.config, inputs.monday, inputs.calls_source)
+    return forecast_stage(inputs.calls, inputs.config, inputs.monday, inputs.calls_source,
+                          boundary=inputs.previous is not None)
 
 
 def _with_threads(inputs: PlanInputs, threads: int) -> PlanInputs:
@@ -174,10 +175,11 @@ def headcount(name: str, plan) -> pd.DataFrame:
     weeks = max(round(len(problem.hours) / 168.0), 1)
     staff = problem.staff
     extra_seat = supervising_seat(cfg)
-    extra = supervision_hours(cfg, plan.requirements) / weeks if extra_seat else 0.0
+    req = plan.requirements[plan.requirements["hour_start"] <= problem.hours[-1]]  # the period's own hours
+    extra = supervision_hours(cfg, req) / weeks if extra_seat else 0.0
     rows = []
     for role in cfg.seat_roles:
-        hours = float(plan.requirements.loc[plan.requirements["role"] == role, "required"].sum()) / weeks
+        hours = float(req.loc[req["role"] == role, "required"].sum()) / weeks
         supervising = extra if role == extra_seat else 0.0
         mine = staff[staff["seat"] == role]
         contract = float(mine["contract_hours"].mean()) if len(mine) and mine["contract_hours"].mean() > 0 else 40.0

@@ -59,6 +59,8 @@ def week_problem(problem: Problem, week: int, previous: pd.DataFrame | None) -> 
     w.requirements = req.reset_index(drop=True)
     w.pinned = pinned if pinned is not None and not pinned.empty else None
     w.requests = _days_slice(problem.requests, 7 * week, days)
+    if last and not wraps and len(w.boundary):  # the period's last week covers what the period leaves the next
+        w.boundary_requirements = problem.boundary_requirements
     w.shift_requirements = _days_slice(problem.shift_requirements, 7 * week, days)
     return w
 

@@ -172,13 +172,36 @@ def test_coverage_counts_last_weeks_night_as_the_check_does(days):
     i = prev_inst.loc[(6, "long_night")]  # Sunday 19:00 - Monday 07:00
     previous = pd.DataFrame([{"staff_id": "C1", "district": "North", "date": i["date"], "shift": "long_night",
                               "start": i["start"], "end": i["end"], "paid_hours": i["paid_hours"]}])
-    for prev, short in ((previous, 0), (previous.assign(district="South"), 7)):
+    # Without its own last night the roster also leaves the next Monday's 00:00-07:00 uncovered
+    # (Problem.boundary, assumed to need what the first Monday needs at those clock hours).
+    for prev, short in ((previous, 7), (previous.assign(district="South"), 14)):
         problem = build(cfg, staff, days, COVER_SPEC(days), previous=prev)
         roster = roster_of(problem, spec)
         v = violations(problem, roster, "coverage")
         assert sum(x.amount for x in v) == short
+        assert sum(x.amount for x in v if "next week" in x.message) == 7
         terms = fixed_terms(problem, roster)
         assert terms["coverage: uncovered staff-hours"] == pytest.approx(cfg.objective.shortfall_penalty_per_hour * sum(x.amount for x in v))
+
+
+@pytest.mark.parametrize("days", HORIZONS)
+@pytest.mark.parametrize("night", [None, "C2", "P1"])
+def test_coverage_of_the_next_weeks_first_hours_is_priced_as_checked(days, night):
+    """A horizon after last week's roster answers for the next Monday's 00:00-07:00 (Problem.boundary):
+    2 clinicians asked for in North there; the last Sunday night (a North clinician, a peer in South or
+    nobody) leaves 7, 14 or 14 staff-hours short, in the model's term as in the check."""
+    cfg = cfg_with()
+    empty = pd.DataFrame(columns=["staff_id", "district", "date", "shift", "start", "end", "paid_hours"])
+    ahead = pd.DataFrame({"district": "North", "hour": range(7), "role": "clinician", "required": 2})
+    problem = build(cfg, base_staff(cfg), days, COVER_SPEC(days), previous=empty, boundary_requirements=ahead)
+    assert len(problem.boundary) == 7
+    spec = full_cover(days)[:-1] + ([(night, "South" if night == "P1" else "North", days - 1, "night")] if night else [])
+    roster = roster_of(problem, spec)
+    v = [x for x in violations(problem, roster, "coverage") if "next week" in x.message]
+    assert sum(x.amount for x in v) == (7 if night == "C2" else 14)
+    everything = sum(x.amount for x in violations(problem, roster, "coverage"))
+    terms = fixed_terms(problem, roster)
+    assert terms["coverage: uncovered staff-hours"] == pytest.approx(cfg.objective.shortfall_penalty_per_hour * everything)
 
 
 # -- district_equity ----------------------------------------------------------------
@@ -186,9 +209,14 @@ def test_coverage_counts_last_weeks_night_as_the_check_does(days):
 
 @pytest.mark.parametrize("days", HORIZONS)
 @pytest.mark.parametrize("gaps", [False, True])
-def test_district_equity_is_the_weight_times_the_worst_checked_ratio(days, gaps):
+@pytest.mark.parametrize("after", [False, True], ids=["repeating", "after_previous"])
+def test_district_equity_is_the_weight_times_the_worst_checked_ratio(days, gaps, after):
+    """``after``: planned after an empty last week, so the first Monday's small hours are short and the
+    next Monday's (Problem.boundary) count among the required and uncovered hours, model and check alike."""
     cfg = cfg_with({"district_equity": {"weight": 20000, "tolerance": 0.02}})
-    problem = build(cfg, base_staff(cfg), days, COVER_SPEC(days))
+    empty = pd.DataFrame(columns=["staff_id", "district", "date", "shift", "start", "end", "paid_hours"])
+    problem = build(cfg, base_staff(cfg), days, COVER_SPEC(days), previous=empty if after else None)
+    assert len(problem.boundary) == (7 if after else 0)
     spec = full_cover(days)
     if gaps:  # North loses two early shifts (and a third in a longer horizon), South one
         drop = {("C2", 1, "early"), ("C2", 3, "early"), ("P1", 2, "early")} | ({("C0", 7, "early")} if days > 7 else set())
@@ -198,7 +226,7 @@ def test_district_equity_is_the_weight_times_the_worst_checked_ratio(days, gaps)
     ratios = DistrictEquity.ratios(ctx)
     worst = float(ratios["ratio"].max())
     v = violations(problem, roster, "district_equity")
-    if gaps:
+    if gaps or after:
         # The check reports the worst district's ratio above the city-wide one.
         city = float(ratios["shortfall"].sum() / ratios["required"].sum())
         assert [x.district for x in v] == ["North"]
@@ -206,6 +234,8 @@ def test_district_equity_is_the_weight_times_the_worst_checked_ratio(days, gaps)
         assert worst > 0
     else:
         assert v == [] and worst == 0
+    own = problem.requirements.loc[problem.requirements["district"] == "North", "required"].sum()
+    assert ratios.loc["North", "required"] == own + (7 if after else 0)  # the next Monday's 00:00-07:00
     terms = fixed_terms(problem, roster)
     assert terms["district_equity: largest district shortfall ratio"] == pytest.approx(20000 * worst)
 

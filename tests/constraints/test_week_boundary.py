@@ -122,3 +122,25 @@ def test_check_and_model_flag_a_week_that_leaves_the_next_monday_unsupervised():
     names = [s.where for s in m.slacks if s.rule == "citywide_supervisor" and "next week" in s.where]
     assert len(names) == len(p.boundary) == 7
     assert RosterContext(p, roster).boundary_duty["hour"].tolist() == []
+
+
+@pytest.mark.parametrize("monday,first_offset", [(dt.date(2026, 10, 26), -4), (dt.date(2026, 3, 2), -5)])
+def test_without_requirements_of_their_own_the_boundary_asks_what_the_first_monday_asks(monday, first_offset):
+    """Problem.build without ``boundary_requirements`` assumes the repeating week's figures: the first Monday's
+    at the same clock hours, also when a DST change lies between them (EDT Monday, EST boundary and back)."""
+    c = _cfg()
+    hours = week_hours(monday, c.timezone)
+    rows = [{"district": "North", "hour": i, "role": "clinician", "required": ts.hour + 1}
+            for i, ts in enumerate(hours) if ts.date() == monday]
+    st = prepare_staff(pd.DataFrame(_staff(c)), c)
+    p = Problem.build(c, monday, st, no_leave(), pd.DataFrame(rows), previous=_last_sunday_night(c).iloc[:0])
+    assert hours[0].utcoffset().total_seconds() / 3600 == first_offset != p.boundary[0].utcoffset().total_seconds() / 3600
+    b = p.boundary_requirements
+    assert b["hour"].tolist() == list(range(7)) and b["required"].tolist() == [h + 1 for h in range(7)]
+    assert p.notes and "assumed" in p.notes[0]
+    # given requirements are kept as they are, and a repeating week has no boundary to ask for
+    given = b.assign(required=5)
+    q = Problem.build(c, monday, st, no_leave(), pd.DataFrame(rows), previous=_last_sunday_night(c).iloc[:0],
+                      boundary_requirements=given)
+    assert q.boundary_requirements["required"].tolist() == [5] * 7 and not q.notes
+    assert len(Problem.build(c, monday, st, no_leave(), pd.DataFrame(rows)).boundary_requirements) == 0
