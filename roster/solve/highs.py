@@ -137,8 +137,14 @@ class BulkHiGHS(pulp.HiGHS):
     # A MIP start: (variable, value) pairs; HiGHS completes the columns left out.
     start: list | None = None
 
+    # (a callable giving a lower bound proven beside the solve or None, a relative gap): the solve
+    # stops once its roster is within that gap of the bound, as it would of its own.
+    outside_bound: tuple | None = None
+
     def callSolver(self, lp):
         BulkHiGHS.use_threads(self.threads)
+        if self.outside_bound is not None:
+            lp.solverModel.cbMipInterrupt.subscribe(_stop_within(*self.outside_bound))
         if self.trace is not None:
             self.trace.watch_highs(lp.solverModel, bounds=not self.start)
         if self.start:
@@ -146,6 +152,18 @@ class BulkHiGHS(pulp.HiGHS):
             val = np.asarray([value for _, value in self.start], dtype=float)
             lp.solverModel.setSolution(len(idx), idx, val)
         lp.solverModel.run()
+
+
+def _stop_within(bound_now, gap: float):
+    """A HiGHS MIP callback that interrupts the solve when its roster is within ``gap`` of ``bound_now()``."""
+
+    def on_event(event) -> None:
+        primal = float(event.data_out.mip_primal_bound)
+        bound = bound_now()
+        if bound is not None and np.isfinite(primal) and primal - bound <= gap * max(abs(primal), 1e-9):
+            event.interrupt()
+
+    return on_event
 
 
 def make_solver(cfg, *, time_limit: float | None = None, msg: bool = False):
@@ -157,13 +175,15 @@ def make_solver(cfg, *, time_limit: float | None = None, msg: bool = False):
 
 
 def solve_model(m: ModelContext, *, time_limit: float | None = None, msg: bool = False,
-                trace=None, start: list | None = None) -> tuple[str, float | None, float | None, float]:
+                trace=None, start: list | None = None, outside_bound=None) -> tuple[str, float | None, float | None, float]:
     """Solve; return (status, objective, best bound, seconds). ``trace``: a SolveTrace; ``start``:
-    (variable, value) pairs of a MIP start (both HiGHS only)."""
+    (variable, value) pairs of a MIP start; ``outside_bound``: a callable giving a bound proven
+    beside the solve, which ends it within ``solver.relative_gap`` (all three HiGHS only)."""
     cfg = m.config
     solver = make_solver(cfg, time_limit=time_limit, msg=msg)
     if isinstance(solver, BulkHiGHS):
         solver.trace, solver.start = trace, start
+        solver.outside_bound = (outside_bound, cfg.solver.relative_gap) if outside_bound is not None else None
     t0 = time.perf_counter()
     m.prob.solve(solver)
     seconds = time.perf_counter() - t0

@@ -158,13 +158,18 @@ def _solve_chained(problem: Problem, rules: list[Rule], m: ModelContext, limit: 
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="split-bound") as pool:
         proving = pool.submit(bound_from_weeks)
+
+        def known() -> float | None:
+            return proving.result() if proving.done() else None
+
         left = max(limit - (time.perf_counter() - t0), 1.0)
         if start and model_size(problem) > SEARCH_ABOVE_CANDIDATES:
             res = lns_solve(m, time_limit=left, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
-                            lns_share=s.lns_share, trace=trace, start=start)
+                            lns_share=s.lns_share, trace=trace, start=start,
+                            outside_bound=known)
             status, objective, bound = res.status, res.objective, res.bound
         else:
-            status, objective, bound, _ = solve_model(m, time_limit=left, trace=trace, start=start)
+            status, objective, bound, _ = solve_model(m, time_limit=left, trace=trace, start=start, outside_bound=known)
         split = proving.result()
     if objective is not None and split is not None:
         bound = min(max(bound if bound is not None else split, split), objective)

@@ -29,7 +29,8 @@ def finish(s: SearchState, relative_gap: float) -> LnsResult:
     """Solve the whole model from the incumbent in the time left (unless it is proven) and
     return the result; writes the best roster into the PuLP variables."""
     hw, stats = s.hw, s.stats
-    bound: float | None = s.best if s.proven else None
+    outside = s.within_outside_gap()
+    bound: float | None = (outside if outside is not None else s.best) if s.proven else None
     _back_to_the_model(s)
     if s.incumbent is not None and not s.proven:
         # A piece that hit its time limit may have left its auxiliary columns dearer than its
@@ -88,6 +89,9 @@ def _final_bound(s: SearchState, bound: float | None) -> float | None:
     most the roster's objective -- and the roster proven optimal when the two meet."""
     if s.stats.lp_bound is not None and (bound is None or s.stats.lp_bound > bound):
         bound = s.stats.lp_bound  # the final solve proved less than the LP relaxation
+    outside = s.outside_bound[0]() if s.outside_bound is not None else None
+    if outside is not None and (bound is None or outside > bound):
+        bound = outside
     if bound is not None and s.step is not None:
         bound = round_bound_up(bound, s.step, s.hw.offset)
     if bound is not None and s.best is not None:

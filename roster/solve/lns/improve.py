@@ -57,6 +57,10 @@ class Improvement:
         s = self.s
         try:
             while s.incumbent is not None and not self.stop and time.perf_counter() < s.lns_deadline - 0.5:
+                if s.within_outside_gap() is not None:
+                    s.proven = self.stop = True
+                    s.stats.proven_by = "a bound proven beside the search, within the relative gap"
+                    break
                 self.repair.switch_if_too_slow()
                 job = self.draw()
                 if self.pool is not None and not job.repairing and not job.whole:

@@ -36,6 +36,8 @@ from __future__ import annotations
 
 from constraints.base import ModelContext
 from roster.solve.lns.finish import LnsResult, finish
+from collections.abc import Callable
+
 import numpy as np
 
 from roster.solve.lns.first import find_first_roster, take_start
@@ -54,7 +56,8 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
               flow_in_pieces: bool | None = None, start_size: float | None = None,
               workers: int | None = None, construct: bool = True,
               rens_beside_construction: bool = False, settings: SearchSettings = DEFAULT_SETTINGS,
-              trace: SolveTrace | None = None, start: list | None = None) -> LnsResult:
+              trace: SolveTrace | None = None, start: list | None = None,
+              outside_bound: Callable[[], float | None] | None = None) -> LnsResult:
     """Fix-and-optimise search on the built model ``m``; writes the best roster into the PuLP variables.
 
     ``sub_time_limit``: each piece's time limit (None: from the time limit, see
@@ -88,9 +91,14 @@ def lns_solve(m: ModelContext, *, time_limit: float, threads: int = 2, seed: int
 
     ``start``: (assignment variable, 1) pairs of a roster to start from instead of building one
     (:func:`roster.solve.lns.first.take_start`); when it bends a rule, the first roster is built as usual.
+
+    ``outside_bound``: gives a lower bound proven beside the search (or None while there is none);
+    the search ends when the roster is within ``relative_gap`` of it, as a whole-model solve would.
     """
     s = SearchState(m, time_limit=time_limit, threads=threads, seed=seed, lns_share=lns_share,
                     sub_time_limit=sub_time_limit, workers=workers, settings=settings, trace=trace)
+    if outside_bound is not None:
+        s.outside_bound = (outside_bound, relative_gap)
     chosen = np.asarray([v.index for v, value in start or [] if value > 0.5], dtype=np.int64)
     if not start or not take_start(s, chosen):
         find_first_roster(s, construct=construct, use_lp=use_lp, lp_share=lp_share,

@@ -4,6 +4,8 @@ open, and the stats for the log."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import time
 from dataclasses import dataclass, field
 
@@ -122,6 +124,9 @@ class SearchState:
         self.incumbent: np.ndarray | None = None
         self._best: float | None = None
         self.proven = False
+        # A bound proven elsewhere while the search runs (e.g. from a period's weeks' LPs), and the
+        # gap at which it ends the search: (callable giving the bound or None, relative gap).
+        self.outside_bound: tuple[Callable[[], float | None], float] | None = None
         self.slacks_open = False
         self.bends_only = False  # the repair minimises the bends alone (see Repair)
         # The model's current column data (slacks open or closed, repair or true objective),
@@ -228,6 +233,15 @@ class SearchState:
         self.incumbent, self.best = values, min(self.best, self.hw.objective(values))
         self.stale_people[people] = False
         return True
+
+    def within_outside_gap(self) -> float | None:
+        """The outside bound when the incumbent, free of bends, is within its gap of it; else None."""
+        if self.outside_bound is None or self.best is None or self.incumbent is None:
+            return None
+        bound = self.outside_bound[0]()
+        if bound is None or self.slack_total(self.incumbent) > 1e-6:
+            return None
+        return bound if self.best - bound <= self.outside_bound[1] * max(abs(self.best), 1e-9) else None
 
     def at_lp_floor(self) -> bool:
         """Is the incumbent, free of bends, as good as the LP relaxation allows (so optimal)?"""

@@ -79,3 +79,40 @@ def test_a_chained_period_plan_reports_the_split_bound_and_passes_check(tmp_path
     assert any(p["bound"] is not None for p in s["trace"])
     check = runner.invoke(app, ["check", str(out / "roster.csv"), "--config", str(city)])
     assert check.exit_code == 0, check.output
+
+
+def test_whole_model_stops_once_within_the_gap_of_a_bound_proven_beside_it(tmp_path):
+    import highspy
+
+    from roster.solve.highs import solve_model
+
+    pp = _problem(tmp_path, 3)  # three weeks: HiGHS does not prove them optimal at once
+    m = build(pp.problem, pp.rules)
+    calls = []
+
+    def bound():  # stands for a bound another thread proved: here above every roster, so the first stops it
+        calls.append(1)
+        return 1e12
+
+    status, objective, _, _ = solve_model(m, time_limit=60, outside_bound=bound)
+    assert m.prob.solverModel.getModelStatus() == highspy.HighsModelStatus.kInterrupt, status
+    assert status == "feasible" and objective is not None and calls
+
+
+def test_search_from_a_start_stops_within_the_gap_of_an_outside_bound(tmp_path):
+    from roster.solve.lns import lns_solve
+    from roster.solve.model import _chain_weeks
+    from roster.solve.chain import start_values
+
+    pp = _problem(tmp_path, 2)
+    rows = _chain_weeks(pp.problem, pp.rules, 40)
+    m = build(pp.problem, pp.rules, standby_slacks=True)
+    start = start_values(m.assign, rows)
+    first = lns_solve(m, time_limit=5, lns_share=0.0, start=start, relative_gap=0.0)
+    assert first.stats.first_from == "the given start"
+    m = build(pp.problem, pp.rules, standby_slacks=True)
+    near = first.objective * (1 - 0.001)  # within 0.5 % of the start's cost
+    res = lns_solve(m, time_limit=60, relative_gap=0.005, start=start_values(m.assign, rows), outside_bound=lambda: near)
+    assert res.status == "optimal" and res.bound == pytest.approx(near)
+    assert res.objective <= first.objective + 1e-6
+    assert "beside the search" in res.stats.proven_by
