@@ -128,7 +128,7 @@ def _chain_weeks(problem: Problem, rules: list[Rule], limit: float) -> pd.DataFr
         left = limit - (time.perf_counter() - t0)
         wp = week_problem(problem, w, previous)
         wp.config = problem.config.model_copy(update={"solver": problem.config.solver.model_copy(update={"strategy": "rens"})})
-        res = solve(wp, rules, time_limit=max(left / (weeks - w), 1.0))
+        res = solve(wp, rules, time_limit=max(left / (weeks - w), 1.0), polish=False)
         if res.status not in ("optimal", "feasible"):
             log.info("chain: week %d of %d has no roster (%s); the whole model starts without one", w + 1, weeks, res.status)
             return None
@@ -179,8 +179,9 @@ def _solve_chained(problem: Problem, rules: list[Rule], m: ModelContext, limit: 
 
 
 def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: float | None = None,
-          watcher: SolveWatcher | None = None) -> SolveResult:
-    """Build and solve the roster model for ``problem``; ``watcher`` is told of the solve's progress."""
+          watcher: SolveWatcher | None = None, polish: bool = True) -> SolveResult:
+    """Build and solve the roster model for ``problem``; ``watcher`` is told of the solve's progress.
+    ``polish=False``: with strategy ``"rens"``, return RENS's roster without improving it further."""
     t0 = time.perf_counter()
     s = problem.config.solver
     rules = default_rules(problem.config) if rules is None else rules
@@ -201,7 +202,7 @@ def solve(problem: Problem, rules: list[Rule] | None = None, *, time_limit: floa
         elif strategy == "chain":
             status, objective, bound, seconds = _solve_chained(problem, rules, m, limit, trace)
         elif strategy == "rens":
-            status, objective, bound, seconds = rens_solve(m, time_limit=limit, trace=trace)
+            status, objective, bound, seconds = rens_solve(m, time_limit=limit, trace=trace, polish=polish)
         elif use_lns:
             res = lns_solve(m, time_limit=limit, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
                             lns_share=s.lns_share, trace=trace)

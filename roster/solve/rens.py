@@ -68,10 +68,12 @@ def _restricted_mip(m: ModelContext, variables: list, fixed_zero: np.ndarray, ti
     return float(info.objective_function_value), np.asarray(h.getSolution().col_value)
 
 
-def rens_solve(m: ModelContext, *, time_limit: float, trace=None) -> tuple[str, float | None, float | None, float]:
+def rens_solve(m: ModelContext, *, time_limit: float, trace=None, polish: bool = True) -> tuple[str, float | None, float | None, float]:
     """A roster for ``m`` by RENS, written into its PuLP variables; (status, objective, bound, seconds)
     as :func:`roster.solve.highs.solve_model` returns them.  When the LP does not solve or the
-    restricted MIP finds no roster, HiGHS solves the whole model in the time left."""
+    restricted MIP finds no roster, HiGHS solves the whole model in the time left.  With ``polish``,
+    a roster not yet within ``solver.relative_gap`` of the LP's bound is the start of the whole
+    model in the time left (without, e.g. for a chained period's weeks, it is returned at once)."""
     t0 = time.perf_counter()
     if m.config.solver.name != "highs":
         return solve_model(m, time_limit=time_limit, trace=trace)
@@ -94,5 +96,24 @@ def rens_solve(m: ModelContext, *, time_limit: float, trace=None) -> tuple[str, 
         var.varValue = float(values[var.index])
     objective = pulp.value(m.prob.objective)
     gap = (objective - bound) / max(abs(objective), 1e-9)
+    left = time_limit - (time.perf_counter() - t0)
+    if gap > m.config.solver.relative_gap and polish and left > 1.0:
+        return _polish(m, variables, values, objective, bound, left, trace, t0)
     status = "optimal" if gap <= m.config.solver.relative_gap else "feasible"
     return status, objective, min(bound, objective), time.perf_counter() - t0
+
+
+def _polish(m: ModelContext, variables: list, values: np.ndarray, objective: float, lp_bound: float, left: float,
+            trace, t0: float) -> tuple[str, float | None, float | None, float]:
+    """HiGHS on the whole model from the RENS roster, until it is within the relative gap of the
+    better of its own bound and the LP's; the RENS roster when HiGHS finds none better."""
+    start = [(var, float(values[var.index])) for var in variables]
+    status, polished, bound, _ = solve_model(m, time_limit=left, trace=trace, start=start, outside_bound=lambda: lp_bound)
+    if polished is None or polished > objective:
+        for var in variables:
+            var.varValue = float(values[var.index])
+        polished = objective
+    bound = max(bound if bound is not None else lp_bound, lp_bound)
+    gap = (polished - bound) / max(abs(polished), 1e-9)
+    status = "optimal" if gap <= m.config.solver.relative_gap else "feasible"
+    return status, polished, min(bound, polished), time.perf_counter() - t0

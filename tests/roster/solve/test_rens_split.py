@@ -116,3 +116,18 @@ def test_search_from_a_start_stops_within_the_gap_of_an_outside_bound(tmp_path):
     assert res.status == "optimal" and res.bound == pytest.approx(near)
     assert res.objective <= first.objective + 1e-6
     assert "beside the search" in res.stats.proven_by
+
+
+def test_rens_polishes_its_roster_with_the_whole_model_until_the_gap(tmp_path):
+    pp = _problem(tmp_path, 2)
+    p = pp.problem
+    p.config = p.config.model_copy(update={"solver": p.config.solver.model_copy(update={"relative_gap": 0.0})})
+    quick = build(p, pp.rules)
+    _, rens_objective, lp_bound, _ = rens_solve(quick, time_limit=30, polish=False)
+    m = build(p, pp.rules)
+    status, objective, bound, _ = rens_solve(m, time_limit=30, polish=True)
+    import pulp
+
+    assert objective <= rens_objective + 1e-6 and objective == pytest.approx(pulp.value(m.prob.objective), rel=1e-9)
+    assert lp_bound - 1e-6 <= bound <= objective + 1e-6
+    assert status == ("optimal" if bound >= objective - 1e-6 else "feasible")
