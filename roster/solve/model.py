@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +26,7 @@ from constraints.sequences import add_run_flow
 from roster.solve.chain import start_values, week_problem
 from roster.solve.highs import highs_lp, solve_model
 from roster.solve.lns import lns_solve
-from roster.solve.rens import rens_solve
+from roster.solve.rens import rens_solve, restricted_mip
 from roster.solve.split_bound import split_bound, week_blocks
 from roster.solve.strategy import LNS_ABOVE_CANDIDATES, choose_strategy, model_size
 from roster.solve.trace import SolveTrace, SolveWatcher
@@ -139,38 +138,48 @@ def _chain_weeks(problem: Problem, rules: list[Rule], limit: float) -> pd.DataFr
     return pd.concat(rows, ignore_index=True)
 
 
+def _priced_start(m: ModelContext, rows: pd.DataFrame, limit: float, trace: SolveTrace) -> list | None:
+    """The chained weeks' roster priced in the period's model (every assignment held, the rest
+    solved), written into its variables: a complete start, or None when the model rejects it."""
+    variables = m.prob.variables()
+    position = {id(v): i for i, v in enumerate(variables)}  # the columns' order in the solver's model
+    x_cols = np.asarray([position[id(x)] for x in m.assign["x"]], dtype=np.int64)
+    chosen = {id(x) for x, _ in start_values(m.assign, rows)}
+    held = np.asarray([1.0 if id(x) in chosen else 0.0 for x in m.assign["x"]])
+    priced = restricted_mip(m, variables, x_cols, held, limit)
+    if priced is None:
+        return None
+    objective, values = priced
+    trace.offer(objective)
+    for var in variables:
+        var.varValue = float(values[var.index])
+    return [(var, float(values[var.index])) for var in variables]
+
+
 def _solve_chained(problem: Problem, rules: list[Rule], m: ModelContext, limit: float, trace: SolveTrace):
-    """The period's weeks one after another, then from their roster as a start: on a model too
-    large for HiGHS whole (:data:`SEARCH_ABOVE_CANDIDATES`) the neighbourhood search, else the
-    whole period's model.  Beside that, in a thread, a proven bound from the weeks' LPs
-    (:mod:`roster.solve.split_bound`); the better bound is kept.  Returns (status, objective, bound, seconds)."""
+    """The period's weeks one after another, their roster priced in the period's model, and a proven
+    bound from the weeks' LPs (:mod:`roster.solve.split_bound`).  Unless the roster is already
+    within ``solver.relative_gap`` of the bound, the search (on a model too large for HiGHS whole,
+    :data:`SEARCH_ABOVE_CANDIDATES`) or HiGHS on the whole period goes on from it until it is.
+    Returns (status, objective, bound, seconds)."""
     t0 = time.perf_counter()
     s = problem.config.solver
     rows = _chain_weeks(problem, rules, CHAIN_SHARE * limit)
-    start = start_values(m.assign, rows) if rows is not None else None
-    lp = highs_lp(m.prob, mip=False)
+    start = _priced_start(m, rows, limit, trace) if rows is not None else None
     x_cols = np.asarray([v.index for v in m.assign["x"]], dtype=np.int64)
-
-    def bound_from_weeks() -> float | None:
-        split = split_bound(lp, x_cols, week_blocks(m), time_limit=SPLIT_SHARE * limit, threads=s.threads, seed=s.seed)
-        trace.offer(bound=split)
-        return split
-
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="split-bound") as pool:
-        proving = pool.submit(bound_from_weeks)
-
-        def known() -> float | None:
-            return proving.result() if proving.done() else None
-
-        left = max(limit - (time.perf_counter() - t0), 1.0)
-        if start and model_size(problem) > SEARCH_ABOVE_CANDIDATES:
-            res = lns_solve(m, time_limit=left, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
-                            lns_share=s.lns_share, trace=trace, start=start,
-                            outside_bound=known)
-            status, objective, bound = res.status, res.objective, res.bound
-        else:
-            status, objective, bound, _ = solve_model(m, time_limit=left, trace=trace, start=start, outside_bound=known)
-        split = proving.result()
+    split = split_bound(highs_lp(m.prob, mip=False), x_cols, week_blocks(m), time_limit=SPLIT_SHARE * limit,
+                        threads=s.threads, seed=s.seed)
+    trace.offer(bound=split)
+    objective = pulp.value(m.prob.objective) if start else None
+    if start and split is not None and gap_of(objective, split) <= s.relative_gap:
+        return "optimal", objective, min(split, objective), time.perf_counter() - t0
+    left = max(limit - (time.perf_counter() - t0), 1.0)
+    if start and model_size(problem) > SEARCH_ABOVE_CANDIDATES:
+        res = lns_solve(m, time_limit=left, threads=s.threads, seed=s.seed, relative_gap=s.relative_gap,
+                        lns_share=s.lns_share, trace=trace, start=start, outside_bound=lambda: split)
+        status, objective, bound = res.status, res.objective, res.bound
+    else:
+        status, objective, bound, _ = solve_model(m, time_limit=left, trace=trace, start=start, outside_bound=lambda: split)
     if objective is not None and split is not None:
         bound = min(max(bound if bound is not None else split, split), objective)
         if status == "feasible" and gap_of(objective, bound) <= s.relative_gap:

@@ -49,13 +49,17 @@ def lp_relaxation(m: ModelContext, variables: list, time_limit: float) -> tuple[
     return float(h.getInfo().objective_function_value), np.asarray(h.getSolution().col_value)
 
 
-def _restricted_mip(m: ModelContext, variables: list, fixed_zero: np.ndarray, time_limit: float, trace):
-    """HiGHS on the model with the columns ``fixed_zero`` held at 0: (objective, values) or None."""
+def restricted_mip(m: ModelContext, variables: list, cols: np.ndarray, values: np.ndarray, time_limit: float,
+                   trace=None) -> tuple[float, np.ndarray] | None:
+    """HiGHS on the model with the columns ``cols`` held at ``values``: (objective, values) or None.
+    With every assignment held, it prices a roster in the model (its shortfalls, overtime...)."""
     s = m.config.solver
     model = highs_lp(m.prob, mip=True, variables=variables)
+    lower = np.asarray(model.col_lower_, dtype=float)
     upper = np.asarray(model.col_upper_, dtype=float)
-    upper[fixed_zero] = 0.0
-    model.col_upper_ = upper
+    lower[cols] = values
+    upper[cols] = values
+    model.col_lower_, model.col_upper_ = lower, upper
     h = _highs(s.threads, s.seed, time_limit)
     h.setOptionValue("mip_rel_gap", s.relative_gap)
     if trace is not None:
@@ -86,7 +90,8 @@ def rens_solve(m: ModelContext, *, time_limit: float, trace=None, polish: bool =
         if trace is not None:
             trace.offer(bound=bound)
         x = np.asarray([v.index for v in m.assign["x"]], dtype=np.int64)
-        found = _restricted_mip(m, variables, x[lp_values[x] <= ZERO], left, trace)
+        zero = x[lp_values[x] <= ZERO]
+        found = restricted_mip(m, variables, zero, np.zeros(len(zero)), left, trace)
     if found is None:
         status, objective, bound, _ = solve_model(m, time_limit=max(time_limit - (time.perf_counter() - t0), 1.0),
                                                   trace=trace)

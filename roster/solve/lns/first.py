@@ -329,7 +329,7 @@ def take_start(s: SearchState, chosen: np.ndarray) -> bool:
     (the chained weeks of a long period, whose LP alone may take longer than the time limit)."""
     values = s.hw.lower.copy()
     values[s.x_idx] = 0.0
-    values[chosen] = 1.0
+    values[np.intersect1d(chosen, s.x_idx)] = 1.0  # a complete start's other columns are settled anew
     s.open_slacks()
     settled = s.settle_aux(values, max(s.sub_limit * 4, 5.0), carry=True)
     s.close_slacks()
