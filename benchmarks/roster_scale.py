@@ -142,7 +142,7 @@ def main(argv=None) -> None:
     ap.add_argument("--solvers", nargs="+", default=["highs", "cbc"], choices=["highs", "cbc"])
     ap.add_argument("--time-limit", type=float, default=600)
     ap.add_argument("--gap", type=float, default=0.005)
-    ap.add_argument("--strategy", choices=["auto", "mip", "lns", "chain"], default="auto", help="solver.strategy for the HiGHS runs")
+    ap.add_argument("--strategy", choices=["auto", "mip", "lns", "chain", "rens"], default="auto", help="solver.strategy for the HiGHS runs")
     ap.add_argument("--json", type=Path, help="append each result as a JSON line to this file")
     ap.add_argument("--one", nargs=2, metavar=("CASE", "SOLVER"), help=argparse.SUPPRESS)
     a = ap.parse_args(argv)

@@ -13,7 +13,8 @@ from cities import person, problem, small_config
 from roster.cli.progress import PlainDisplay, RichDisplay, describe, solve_display
 from constraints.problem import Problem
 from cities import no_leave
-from roster.solve.strategy import CHAIN_ABOVE_CANDIDATES_MULTI_WEEK, LNS_ABOVE_CANDIDATES, choose_strategy, model_size
+from roster.solve.strategy import (CHAIN_ABOVE_CANDIDATES_MULTI_WEEK, LNS_ABOVE_CANDIDATES, RENS_ABOVE_CANDIDATES,
+                                   choose_strategy, model_size)
 from roster.solve.trace import SolveTrace, TracePoint
 
 
@@ -122,6 +123,10 @@ def test_auto_strategy_follows_the_model_size():
     small = problem(cfg, _people(cfg, 5))
     assert model_size(small) == 5 * len(small.instances)
     assert choose_strategy(small) == "mip"
+    k = RENS_ABOVE_CANDIDATES // len(small.instances)
+    assert choose_strategy(problem(cfg, _people(cfg, k))) == "mip"  # at the threshold
+    middle = problem(cfg, _people(cfg, k + 1))
+    assert RENS_ABOVE_CANDIDATES < model_size(middle) <= LNS_ABOVE_CANDIDATES and choose_strategy(middle) == "rens"
     n = LNS_ABOVE_CANDIDATES // (2 * len(small.instances)) + 1  # two districts each: just above the threshold
     big = problem(cfg, _people(cfg, n, floats=("South",)))
     assert model_size(big) > LNS_ABOVE_CANDIDATES
