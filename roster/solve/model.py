@@ -28,7 +28,7 @@ from roster.solve.highs import highs_lp, solve_model
 from roster.solve.lns import lns_solve
 from roster.solve.rens import rens_solve, restricted_mip
 from roster.solve.split_bound import split_bound, week_blocks
-from roster.solve.strategy import LNS_ABOVE_CANDIDATES, choose_strategy, model_size
+from roster.solve.strategy import choose_strategy, model_size
 from roster.solve.trace import SolveTrace, SolveWatcher
 
 log = logging.getLogger("roster")
@@ -113,8 +113,10 @@ def gap_of(objective: float | None, bound: float | None) -> float | None:
 CHAIN_SHARE = 0.5
 SPLIT_SHARE = 0.25
 # Above this many candidates a chained period is improved by the neighbourhood search rather than
-# by HiGHS on the whole model, whose LP relaxation alone may outlast the time limit.
-SEARCH_ABOVE_CANDIDATES = LNS_ABOVE_CANDIDATES
+# by HiGHS on the whole model, whose LP relaxation alone may outlast the time limit: on 200 staff x
+# 10 districts x 28 days (56 600 candidates) HiGHS did not improve the chained roster (0.62 %
+# above the bound) in 550 s (BENCHMARKS.md, Roster scale).
+SEARCH_ABOVE_CANDIDATES = 20_000
 
 
 def _chain_weeks(problem: Problem, rules: list[Rule], limit: float) -> pd.DataFrame | None:
