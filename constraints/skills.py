@@ -4,7 +4,9 @@
 ``min`` speakers of ``language`` (from the staff file's ``languages`` column) on
 duty in each listed district (default: all) during the local clock hours
 ``start``–``end`` (``end`` may be past midnight: ``start = "20:00"``,
-``end = "02:00"``).  Soft by default (``weight`` per uncovered hour), or hard.
+``end = "02:00"``).  Soft by default (``weight`` per uncovered hour), or hard.  A horizon
+planned after last week's roster holds it in the next week's first hours too
+(``Problem.boundary``, which only its last shifts reach), in the model and the check alike.
 
     [[rules.language_cover]]
     language = "es"
@@ -43,6 +45,7 @@ from pydantic import Field, field_validator
 from constraints.base import CoverNeed, ModelContext, RosterContext, Rule, Violation, fmt_time, hour_ranges, unknown_names
 from constraints.problem import covered_hours
 from constraints.registry import RuleParams, register
+from constraints.supervision import NEXT_WEEK
 
 _CLOCK = re.compile(r"([01]\d|2[0-4]):([0-5]\d)")
 
@@ -100,32 +103,38 @@ class LanguageCover(Rule):
         return {sid for sid, langs in zip(staff["staff_id"], staff["languages"]) if lang in {str(x).strip().lower() for x in (langs or [])}}
 
     def apply(self, m: ModelContext) -> None:
-        p = self.params
-        districts = self._districts(m.config)
-        hours = np.flatnonzero(in_window(m.problem.hours, p.start, p.end))
         speak = self.speakers(m.problem.staff)
-        duty = m.on_duty()
-        duty = duty[duty["staff_id"].isin(speak)]
-        sums = m.sum_by(duty, ["district", "hour"])
         fixed = m.fixed_on_duty
         fixed = fixed[fixed["staff_id"].isin(speak)].groupby(["district", "hour"]).size().to_dict() if not fixed.empty else {}
+        terms = self._cover(m, m.on_duty(), speak, fixed, m.problem.hours, "")
+        # The next week's first hours, which only this horizon's last shifts reach (Problem.boundary).
+        terms += self._cover(m, m.boundary_on_duty(), speak, {}, m.problem.boundary, NEXT_WEEK)
+        if terms:
+            p = self.params
+            m.add_penalty(self.name, f"hours without {p.min} {p.language} speaker(s)", terms)
+
+    def _cover(self, m: ModelContext, duty: pd.DataFrame, speak: set[str], fixed: dict, hours: pd.DatetimeIndex,
+               note: str) -> list:
+        """``min`` speakers on duty in each district and window hour of ``hours``: hard, or soft with
+        the returned (shortfall variable, weight) terms."""
+        p = self.params
+        duty = duty[duty["staff_id"].isin(speak)]
+        sums = m.sum_by(duty, ["district", "hour"])
         terms = []
-        for d in districts:
-            for h in hours:
+        for d in self._districts(m.config):
+            for h in np.flatnonzero(in_window(hours, p.start, p.end)):
                 key = (d, int(h))
                 need = p.min - fixed.get(key, 0)
                 if need <= 0:
                     continue
                 expr = sums.get(key, pulp.LpAffineExpression())
-                where = f"{d}, {fmt_time(m.problem.hours[h])}"
                 if p.hard:
-                    m.add_hard(self.name, expr, ">=", need, where)
+                    m.add_hard(self.name, expr, ">=", need, f"{d}, {fmt_time(hours[h])}{note}")
                 else:
                     s = m.new_var("lang_short")
                     m.prob += expr + s >= need
                     terms.append((s, p.weight))
-        if terms:
-            m.add_penalty(self.name, f"hours without {p.min} {p.language} speaker(s)", terms)
+        return terms
 
     def cover_needs(self, problem) -> list[CoverNeed]:
         """In hard mode: per district, ``min`` speakers every hour of the window (less what last week's roster covers)."""
@@ -161,23 +170,26 @@ class LanguageCover(Rule):
         )
 
     def check(self, ctx: RosterContext) -> list[Violation]:
-        p = self.params
-        districts = self._districts(ctx.config)
-        hours = np.flatnonzero(in_window(ctx.problem.hours, p.start, p.end))
         speak = self.speakers(ctx.problem.staff)
-        duty = ctx.on_duty
+        return (self._check(ctx, ctx.on_duty, speak, ctx.problem.hours, "")
+                + self._check(ctx, ctx.boundary_duty, speak, ctx.problem.boundary, NEXT_WEEK))
+
+    def _check(self, ctx: RosterContext, duty: pd.DataFrame, speak: set[str], hours: pd.DatetimeIndex,
+               note: str) -> list[Violation]:
+        p = self.params
+        window = np.flatnonzero(in_window(hours, p.start, p.end))
         counts = duty[duty["staff_id"].isin(speak)].groupby(["district", "hour"]).size().to_dict()
         out = []
-        for d in districts:
-            bad = [int(h) for h in hours if counts.get((d, int(h)), 0) < p.min]
+        for d in self._districts(ctx.config):
+            bad = [int(h) for h in window if counts.get((d, int(h)), 0) < p.min]
             if bad:
                 missing = sum(p.min - counts.get((d, h), 0) for h in bad)
                 out.append(
                     Violation(
                         self.name,
-                        f"{d}: fewer than {p.min} {p.language} speaker(s) on duty at {hour_ranges(ctx.problem.hours, bad)}",
+                        f"{d}: fewer than {p.min} {p.language} speaker(s) on duty at {hour_ranges(hours, bad)}{note}",
                         district=d,
-                        when=hour_ranges(ctx.problem.hours, bad),
+                        when=hour_ranges(hours, bad),
                         amount=float(missing),
                         hard=p.hard,
                     )

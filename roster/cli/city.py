@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from roster.cli.common import EXIT_OK, ConfigOpt, load, run
+from roster.cli.sickfile import SickFileOpt
 
 
 def _local_zone() -> str:
@@ -80,14 +81,16 @@ def init(
 def validate(
     config: Path = ConfigOpt,
     week: Optional[str] = typer.Option(None, help="Monday of the week to size against (default: the first after the history)."),
+    sick_file: Optional[Path] = SickFileOpt,
 ) -> None:
     """Check roster.toml and every file it names without solving; show staff, history and cover against need."""
 
     def go() -> int:
         from roster.cli.tables import print_section, print_warnings
+        from roster.io.sick import with_sick_file
         from roster.pipeline.validate import validate_city
 
-        cfg = load(config)
+        cfg = with_sick_file(load(config), sick_file, config)
         report = validate_city(cfg, week, on_section=print_section)
         print_warnings(report.warnings)
         return EXIT_OK

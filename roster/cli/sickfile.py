@@ -1,4 +1,4 @@
-"""``--sick-file`` of ``roster plan``, ``roster sick`` and ``roster check``: the sick-call file to use instead of roster.toml's."""
+"""``--sick-file`` of ``roster plan``, ``roster sick``, ``roster check`` and ``roster validate``: the sick-call file to use instead of roster.toml's."""
 
 from __future__ import annotations
 

@@ -3,6 +3,9 @@
 For every district, hour and seat the roster leaves short (coverage.csv), one of:
 
 * ``no_shift`` — no shift template covers that hour;
+* ``previous_roster`` — only the previous week's roster reaches that hour: in a horizon planned
+  after last week's roster (``--previous``), the first hours of its first Monday are reached
+  only by last week's last shifts, which belong to that published roster, not to this plan;
 * ``no_one_free`` — no eligible person is free: nobody of the role may work there then
   (district, leave, nights), or all who may are at their weekly hours, resting, already
   on a shift that day, out of working days, or (non-clinical staff) would have too few
@@ -21,17 +24,19 @@ to a usual contract) and says how many would cover how much.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 
 from constraints.base import RosterContext, fmt_time
 from constraints.cost import differential_pay, has_differentials
 from constraints.labour import forbidden_followers
-from constraints.problem import Problem, covered_hours
+from constraints.problem import Problem, covered_hours, shift_instances
 from roster.currency import prefix
 
 SHORTFALL_COLUMNS = ["district", "role", "start", "end", "hours", "uncovered_staff_hours", "reason", "detail"]
-REASONS = ("no_shift", "no_one_free", "too_costly", "other_rules")
+REASONS = ("no_shift", "previous_roster", "no_one_free", "too_costly", "other_rules")
 BUSY_WORDS = {
     "one_shift_per_day": "already work a shift that day",
     "min_rest": "would rest too little",
@@ -50,6 +55,26 @@ def _cover(problem: Problem) -> pd.DataFrame:
         ahead = covered_hours(inst["start"], inst["end"], problem.boundary, wrap=False)
         cov = pd.concat([cov, ahead.assign(hour=ahead["hour"] + len(problem.hours))], ignore_index=True)
     return pd.DataFrame({"inst": inst.index.to_numpy()[cov["row"].to_numpy()], "hour": cov["hour"].to_numpy()})
+
+
+def _previous_reach(problem: Problem) -> dict[int, list[str]]:
+    """Hours of a horizon planned after ``previous`` that the day before's shifts reach (its first
+    Monday's first hours, which it does not wrap onto), each with those shifts in words."""
+    if problem.wrap:
+        return {}
+    before = shift_instances(problem.config.shifts, problem.monday - dt.timedelta(days=1), problem.tz, days=1)
+    before = before.reset_index(drop=True)
+    cov = covered_hours(before["start"], before["end"], problem.hours, wrap=False)
+    out: dict[int, list[str]] = {}
+    for row, hour in zip(cov["row"], cov["hour"]):
+        out.setdefault(int(hour), []).append(_instance_words(before.loc[int(row)]))
+    return out
+
+
+def _previous_words(shifts: list[str]) -> str:
+    return (f"only the previous week's roster reaches this hour: {' or '.join(shifts)} belongs to last week's "
+            "published roster (--previous), which this plan does not change; add someone to that shift there, "
+            "or plan this week as a repeating week (without --previous) if last week is not fixed")
 
 
 class _People:
@@ -120,7 +145,10 @@ class _People:
 
 
 def _shift_words(problem: Problem, i: int) -> str:
-    r = problem.instances.loc[i]
+    return _instance_words(problem.instances.loc[i])
+
+
+def _instance_words(r: pd.Series) -> str:
     return f"the {r['shift']} shift of {r['date']} ({r['start'].strftime('%H:%M')}–{r['end'].strftime('%H:%M')})"
 
 
@@ -184,9 +212,13 @@ def shortfall_table(problem: Problem, roster: pd.DataFrame, coverage: pd.DataFra
     by_place = {k: g for k, g in cc.groupby(["district", "hour", "seat"])}
     short = {(d, int(h), r): s for d, h, r, s in short_rows[["district", "hour", "role", "shortfall"]].itertuples(index=False)}
     empty = cc.iloc[:0]
+    before = _previous_reach(problem)
     found = []
     for (d, h, r), s in sorted(short.items(), key=lambda kv: (kv[0][0], kv[0][2], kv[0][1])):
-        code, detail = _reason(problem, people, by_place.get((d, h, r), empty), short, (d, h, r), h in covered)
+        if h not in covered and h in before:
+            code, detail = "previous_roster", _previous_words(before[h])
+        else:
+            code, detail = _reason(problem, people, by_place.get((d, h, r), empty), short, (d, h, r), h in covered)
         found.append((d, r, h, s, code, detail))
     return _runs(problem, found)
 

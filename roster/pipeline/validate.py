@@ -23,6 +23,7 @@ from forecast.outages import detect_outages
 from forecast.timegrid import local_midnight, week_hours
 from roster.config import Config
 from roster.io.readers import load_people, load_requests, read_shift_requirements
+from roster.io.sick import sick_path, with_sick_leave
 from roster.pipeline.load import as_monday, default_week, load_call_history
 from roster.pipeline.stages import PlanInputs, forecast_stage, problem_stage, requirements_stage
 
@@ -182,8 +183,13 @@ def validate_city(cfg: Config, week: str | dt.date | None = None, *,
     emit(city_section(cfg))
     cfg.require("data", "roster validate")
     staff, leave = load_people(cfg)
+    approved = len(leave)
+    leave = with_sick_leave(cfg, staff, leave)  # recorded sick calls are leave, as the plan reads them
     requests = load_requests(cfg.data.requests, cfg, staff["staff_id"])
-    emit(staff_section(cfg, staff, leave, requests))
+    people = staff_section(cfg, staff, leave, requests)
+    if len(leave) > approved:
+        people.notes.insert(1, f"The leave includes {len(leave) - approved} sick call(s) from {sick_path(cfg)}.")
+    emit(people)
     shift_file = cfg.data.shift_requirements
     shift_req = read_shift_requirements(shift_file, cfg) if shift_file is not None else None
     calls = load_call_history(cfg)

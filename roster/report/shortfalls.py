@@ -10,14 +10,16 @@ from roster.report.tables import esc, table
 
 REASON_WORDS = {
     "no_shift": "no shift template covers these hours",
+    "previous_roster": "only last week's published roster reaches these hours (the first hours of a week planned "
+                       "with --previous, reached only by last week's last shifts); add someone to that roster",
     "no_one_free": "no one of the seat is free (district, leave, nights, or held by rest, weekly hours, days off, "
                    "one shift a day or the supervision ratio)",
     "too_costly": "a free person could cover them, but the shift costs more than the shortfall price",
     "other_rules": "a free person could cover them for less than the shortfall price; another rule or the "
                    "solver's gap kept them uncovered",
 }
-SHORT_WORDS = {"no_shift": "no shift covers them", "no_one_free": "no one free", "too_costly": "too costly",
-               "other_rules": "other rules or the solver's gap"}
+SHORT_WORDS = {"no_shift": "no shift covers them", "previous_roster": "last week's roster", "no_one_free": "no one free",
+               "too_costly": "too costly", "other_rules": "other rules or the solver's gap"}
 TOP_PLACES = 12
 
 

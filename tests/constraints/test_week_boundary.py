@@ -144,3 +144,87 @@ def test_without_requirements_of_their_own_the_boundary_asks_what_the_first_mond
                       boundary_requirements=given)
     assert q.boundary_requirements["required"].tolist() == [5] * 7 and not q.notes
     assert len(Problem.build(c, monday, st, no_leave(), pd.DataFrame(rows)).boundary_requirements) == 0
+
+
+# -- language_cover in the next week's first hours ----------------------------------------
+
+def _lang_cfg(hard: bool):
+    """North only; Haitian Creole speakers on duty 20:00–02:00 every night (so next Monday 00:00–02:00 too)."""
+    rule = {"language": "ht", "min": 1, "districts": ["North"], "start": "20:00", "end": "02:00", "hard": hard, "weight": 30}
+    return cfg_with({"language_cover": [rule]}, districts=("North",))
+
+
+def _lang_staff(c):
+    staff = [person(f"C{i}", "clinician", "North", cfg=c) for i in range(1, 7)]
+    for p in staff:
+        p["languages"] = ["en", "ht"] if p["staff_id"] in ("C1", "C2", "C3", "C4") else ["en"]
+    return staff
+
+
+def _lang_week(c, staff):
+    """The week after last week's Sunday long night of the speaker C4 (on duty until this Monday 07:00)."""
+    inst = shift_instances(c.shifts, MONDAY - dt.timedelta(days=7), c.timezone).set_index(["day", "shift"])
+    i = inst.loc[(6, "long_night")]
+    prev = pd.DataFrame([{"staff_id": "C4", "district": "North", "date": i["date"], "shift": "long_night",
+                          "start": i["start"], "end": i["end"], "paid_hours": i["paid_hours"]}])
+    st = prepare_staff(pd.DataFrame(staff), c)
+    return Problem.build(c, MONDAY, st, no_leave(), requirements(c, []), previous=prev)
+
+
+def _nights(c, by_day: dict) -> pd.DataFrame:
+    """A roster of long nights (19:00–07:00): ``by_day`` maps a day of the week to who works it."""
+    inst = shift_instances(c.shifts, MONDAY, c.timezone).set_index(["day", "shift"])
+    rows = []
+    for day, sid in by_day.items():
+        i = inst.loc[(day, "long_night")]
+        rows.append({"staff_id": sid, "district": "North", "date": i["date"], "shift": "long_night",
+                     "start": i["start"], "end": i["end"], "paid_hours": i["paid_hours"]})
+    return pd.DataFrame(rows)
+
+
+def _next_week(violations):
+    return [v for v in violations if v.rule == "language_cover" and "next week" in v.message]
+
+
+@pytest.mark.parametrize("hard", [True, False])
+def test_language_cover_holds_in_the_next_weeks_first_hours_in_check_and_model(hard):
+    from rule_helpers import fixed_roster_terms
+
+    c = _lang_cfg(hard)
+    p = _lang_week(c, _lang_staff(c))
+    assert [ts.hour for ts in p.boundary] == list(range(7))
+    speakers = {d: f"C{1 + d % 3}" for d in range(6)}
+    # Sunday's long night by a speaker: every window hour is covered, the next Monday's 00:00–02:00 too.
+    good = _nights(c, {**speakers, 6: "C4"})
+    assert not [v for v in check(p, good) if v.rule == "language_cover"]
+    # By someone who speaks no Creole: Sunday 20:00–24:00 is short, and so is the next Monday's 00:00–02:00.
+    bad = _nights(c, {**speakers, 6: "C5"})
+    hits = _next_week(check(p, bad))
+    assert len(hits) == 1 and hits[0].hard == hard and hits[0].district == "North"
+    assert hits[0].when == f"Mon {NEXT} 00:00–02:00" and hits[0].amount == 2
+    this_week = [v for v in check(p, bad) if v.rule == "language_cover" and "next week" not in v.message]
+    assert len(this_week) == 1 and this_week[0].amount == 4
+    if hard:
+        # The model holds the same two hours as hard constraints, named as the check names them.
+        m = roster_model.build(p, default_rules(c), elastic=True)
+        ahead = [s.where for s in m.slacks if s.rule == "language_cover" and "next week" in s.where]
+        assert len(ahead) == 2 and all(w.startswith("North, ") and str(NEXT) in w for w in ahead)
+    else:
+        # The penalty prices the roster as the check counts it, the next week's hours included.
+        for roster in (good, bad):
+            checked = sum(v.amount for v in check(p, roster) if v.rule == "language_cover")
+            terms = fixed_roster_terms(p, roster)
+            assert terms.get("language_cover: hours without 1 ht speaker(s)", 0.0) == pytest.approx(30 * checked)
+
+
+def test_a_solved_week_leaves_the_next_monday_a_speaker_until_the_window_ends():
+    """Hard: Sunday 20:00–24:00 alone would take the 14:00–24:00 evening; the next Monday's 00:00–02:00
+    asks for a shift that runs on past midnight."""
+    c = _lang_cfg(True)
+    p = _lang_week(c, _lang_staff(c))
+    r, _ = solve(p, time_limit=30)
+    assert not [v for v in check(p, r) if v.hard]
+    speak = {"C1", "C2", "C3", "C4"}
+    duty = _first_hours_on_duty(r, NEXT, c.timezone, 2)
+    for h in range(2):
+        assert duty[duty["hour"] == h]["staff_id"].isin(speak).any(), f"no ht speaker at next Monday hour {h}"

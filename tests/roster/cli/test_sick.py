@@ -1,6 +1,7 @@
 """roster sick: a sick call recorded beside time_off.csv and the published week re-planned around it."""
 
 import hashlib
+import re
 
 import pandas as pd
 from typer.testing import CliRunner
@@ -136,3 +137,35 @@ def test_the_readmes_sick_call_example_writes_nothing_into_the_example_inputs():
     folders = {p.resolve().parent for p in [ROOT / "roster.toml", *config_inputs(cfg)]} - {ROOT}
     assert not any(where.is_relative_to(f) for f in folders), where
     assert where.is_relative_to(ROOT / "out")  # beside the plan's other scratch files, gitignored
+
+
+def test_validate_reads_the_sick_calls_the_plan_would(tmp_path):
+    """roster validate: sick.csv beside time_off.csv, or --sick-file, is leave as in roster plan; the cover shrinks."""
+    city = tmp_path / "city"
+    cfg = write_small_city(city)
+    week = ["--config", str(cfg), "--week", "2026-11-02"]
+    plain = runner.invoke(app, ["validate", *week])
+    assert plain.exit_code == 0, plain.output
+    assert "6 people, 1 leave record(s)" in plain.output and "sick call" not in plain.output
+    assert re.search(r"clinician\s+North\s+3\s+120\s+120", plain.output)
+    # C1 (North) off sick the whole week, recorded in a file of its own.
+    elsewhere = tmp_path / "scratch" / "sick.csv"
+    elsewhere.parent.mkdir()
+    elsewhere.write_text("staff_id,start,end\nC1,2026-11-02,2026-11-08\n")
+    before = digest(city)
+    seen = runner.invoke(app, ["validate", *week, "--sick-file", str(elsewhere)])
+    assert seen.exit_code == 0, seen.output
+    assert "6 people, 2 leave record(s)" in seen.output and f"The leave includes 1 sick call(s) from {elsewhere}." in seen.output
+    assert re.search(r"clinician\s+North\s+3\s+80\s+80", seen.output)  # C1's 40 hours are gone
+    assert digest(city) == before
+    # Without the option, validate reads sick.csv beside time_off.csv, as the plan does.
+    (city / "sick.csv").write_text(elsewhere.read_text())
+    beside = runner.invoke(app, ["validate", *week])
+    assert beside.exit_code == 0 and re.search(r"clinician\s+North\s+3\s+80\s+80", beside.output), beside.output
+    # A sick file that is one of the city's inputs is refused, as roster plan refuses it.
+    bad = runner.invoke(app, ["validate", *week, "--sick-file", str(city / "staff.csv")])
+    assert bad.exit_code == 2 and f"--sick-file {city / 'staff.csv'}" in bad.output and "Traceback" not in bad.output
+    # A broken row in the sick file is named by file and row.
+    elsewhere.write_text("staff_id,start,end\nC1,2026-11-02,not a date\n")
+    broken = runner.invoke(app, ["validate", *week, "--sick-file", str(elsewhere)])
+    assert broken.exit_code == 2 and str(elsewhere) in broken.output and "Traceback" not in broken.output

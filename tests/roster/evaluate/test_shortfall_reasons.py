@@ -86,3 +86,43 @@ def test_a_peer_supporter_without_a_clinician_on_duty_is_not_free():
     north = t[t["district"] == "North"]
     assert list(north["reason"]) == ["no_one_free"]
     assert "too few clinicians on duty with them (supervision_ratio)" in north["detail"].iloc[0]
+
+
+def _three_hour_nights():
+    """Early and late shifts, and a short night (23:00–03:00): 03:00–07:00 has no shift at all."""
+    return cfg_with(shifts={"early": {"start": "07:00", "hours": 8}, "late": {"start": "15:00", "hours": 8},
+                            "night": {"start": "23:00", "hours": 4, "night": True}})
+
+
+def test_the_first_hours_of_a_week_after_previous_belong_to_last_weeks_roster():
+    """Monday 00:00–03:00 of a week planned with --previous: only last week's Sunday night reaches it."""
+    c = _three_hour_nights()
+    staff = [person("C1", "clinician", "North", cfg=c)]
+    need = requirements(c, [("North", "clinician", [0], 0, 5), ("North", "clinician", [2], 4, 6)])
+    empty_previous = pd.DataFrame(columns=["staff_id", "district", "date", "shift", "start", "end", "paid_hours"])
+    p = make_problem(c, staff, need, previous=empty_previous)
+    t, _ = _reasons(p)
+    rows = {(r.start.strftime("%a %H:%M"), r.end.strftime("%H:%M")): r for r in t.itertuples()}
+    first = rows[("Mon 00:00", "03:00")]
+    assert first.reason == "previous_roster" and first.uncovered_staff_hours == 3
+    assert "night shift of 2026-11-01 (23:00–03:00)" in first.detail and "--previous" in first.detail
+    # Hours nothing reaches, this week's shifts nor last week's, keep no_shift.
+    assert rows[("Mon 03:00", "05:00")].reason == "no_shift" and rows[("Wed 04:00", "06:00")].reason == "no_shift"
+    assert set(t["reason"]) == {"previous_roster", "no_shift"} <= set(REASONS)
+    # A repeating week's own Sunday night reaches its Monday: a shift of this plan could cover it.
+    t2, _ = _reasons(make_problem(c, staff, need))
+    assert "previous_roster" not in set(t2["reason"])
+    assert not set(t2.loc[t2["start"] < p.hours[3], "reason"]) & {"no_shift", "previous_roster"}
+    assert t2.loc[t2["start"] >= p.hours[3], "reason"].eq("no_shift").all()
+
+
+def test_the_report_says_why_hours_belong_to_the_previous_roster():
+    from types import SimpleNamespace
+
+    from roster.report.shortfalls import REASON_WORDS, SHORT_WORDS, reasons_words
+
+    assert set(REASON_WORDS) == set(SHORT_WORDS) == set(REASONS)
+    frames = SimpleNamespace(summary={"shortfall_reasons": {"previous_roster": 3.0, "no_shift": 1.0}}, shortfalls=None)
+    text = reasons_words(frames)
+    assert "<b>3 staff-hours</b> (75%): only last week&#x27;s published roster" in text or \
+           "<b>3 staff-hours</b> (75%): only last week's published roster" in text
