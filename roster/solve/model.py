@@ -168,9 +168,9 @@ def _solve_chained(problem: Problem, rules: list[Rule], m: ModelContext, limit: 
     s = problem.config.solver
     rows = _chain_weeks(problem, rules, CHAIN_SHARE * limit)
     start = _priced_start(m, rows, limit, trace) if rows is not None else None
+    lp = highs_lp(m.prob, mip=False)  # sets each variable's column index
     x_cols = np.asarray([v.index for v in m.assign["x"]], dtype=np.int64)
-    split = split_bound(highs_lp(m.prob, mip=False), x_cols, week_blocks(m), time_limit=SPLIT_SHARE * limit,
-                        threads=s.threads, seed=s.seed)
+    split = split_bound(lp, x_cols, week_blocks(m), time_limit=SPLIT_SHARE * limit, threads=s.threads, seed=s.seed)
     trace.offer(bound=split)
     objective = pulp.value(m.prob.objective) if start else None
     if start and split is not None and gap_of(objective, split) <= s.relative_gap:

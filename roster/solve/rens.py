@@ -23,7 +23,8 @@ from roster.solve.highs import BulkHiGHS, _stdout_silenced, highs_lp, solve_mode
 ZERO = 1e-6
 
 
-def _highs(threads: int, seed: int, time_limit: float):
+def highs_instance(threads: int, seed: int, time_limit: float):
+    """A silent ``highspy.Highs`` with the solver's thread count, seed and a time limit."""
     import highspy
 
     BulkHiGHS.use_threads(threads)
@@ -41,7 +42,7 @@ def lp_relaxation(m: ModelContext, variables: list, time_limit: float) -> tuple[
     import highspy
 
     s = m.config.solver
-    h = _highs(s.threads, s.seed, time_limit)
+    h = highs_instance(s.threads, s.seed, time_limit)
     h.passModel(highs_lp(m.prob, mip=False, variables=variables))
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
@@ -60,7 +61,7 @@ def restricted_mip(m: ModelContext, variables: list, cols: np.ndarray, values: n
     lower[cols] = values
     upper[cols] = values
     model.col_lower_, model.col_upper_ = lower, upper
-    h = _highs(s.threads, s.seed, time_limit)
+    h = highs_instance(s.threads, s.seed, time_limit)
     h.setOptionValue("mip_rel_gap", s.relative_gap)
     if trace is not None:
         trace.watch_highs(h, bounds=False)  # the restricted model's bound is not the model's

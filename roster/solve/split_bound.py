@@ -24,7 +24,7 @@ import time
 
 import numpy as np
 
-from roster.solve.rens import _highs
+from roster.solve.rens import highs_instance
 
 
 def column_blocks(starts: np.ndarray, index: np.ndarray, x_cols: np.ndarray, x_block: np.ndarray, n_cols: int) -> np.ndarray:
@@ -79,8 +79,7 @@ def split_bound(lp, x_cols: np.ndarray, blocks: np.ndarray, *, time_limit: float
     """A proven lower bound on the objective of ``lp`` (the model as :func:`roster.solve.highs.highs_lp`
     gives it) from its blocks' LPs, or None when one does not solve within ``time_limit`` seconds.
     ``x_cols``: the assignment columns; ``blocks``: the block of each.  ``threads``: as every
-    other HiGHS solve of the process uses (they share one thread pool); the LPs are solved by the
-    simplex method, which keeps to one thread, so the bound can be proven beside the search."""
+    other HiGHS solve of the process uses (they share one thread pool)."""
     import highspy
 
     t0 = time.perf_counter()
@@ -102,7 +101,7 @@ def split_bound(lp, x_cols: np.ndarray, blocks: np.ndarray, *, time_limit: float
         left = time_limit - (time.perf_counter() - t0)
         if left <= 0:
             return None
-        h = _highs(threads, seed, left)
+        h = highs_instance(threads, seed, left)
         h.passModel(_block_lp(lp, np.flatnonzero(kept & (home == b)), cols, np.where(block[cols] == b, cost[cols], 0.0)))
         h.run()
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
