@@ -21,12 +21,13 @@ def _money(v: float | None) -> str:
     return "–" if v is None else f"{v:,.0f}"
 
 
-def describe(point: TracePoint | None, elapsed: float, time_limit: float) -> str:
-    """``12 s of 300 s · roster 184,578 · bound 183,900 · gap 0.37 %`` (or ``no roster yet``)."""
+def describe(point: TracePoint | None, elapsed: float, time_limit: float, step: str = "") -> str:
+    """``12 s of 300 s · roster 184,578 · bound 183,900 · gap 0.37 %`` (or ``no roster yet``, with
+    ``step``, what the solve does meanwhile, e.g. ``planning week 2 of 4``)."""
     head = f"{elapsed:5.0f} s of {time_limit:g} s"
     if point is None or point.objective is None:
         bound = "" if point is None or point.bound is None else f" · bound {_money(point.bound)}"
-        return f"{head} · no roster yet{bound}"
+        return f"{head} · no roster yet{bound}" + (f" · {step}" if step else "")
     gap = "" if point.gap is None else f" · gap {100 * point.gap:.2f} %"
     return f"{head} · roster {_money(point.objective)} · bound {_money(point.bound)}{gap}"
 
@@ -57,6 +58,11 @@ class PlainDisplay:
             if first_roster or now - self.last_shown >= self.every:
                 self._show(point, now)
 
+    def step(self, seconds: float, text: str) -> None:
+        with self._lock:
+            if not self.had_roster:
+                print(f"  solving: {describe(self.latest, seconds, self.time_limit, text)}", file=self.stream, flush=True)
+
     def _show(self, point: TracePoint, now: float) -> None:
         self.last_shown, self.shown = now, point
         print(f"  solving: {describe(point, point.seconds, self.time_limit)}", file=self.stream, flush=True)
@@ -78,11 +84,13 @@ class RichDisplay:
         self.time_limit = 0.0
         self.t0 = time.perf_counter()
         self.live = None
+        self.current_step = ""
 
     def _render(self):
         from rich.spinner import Spinner
 
-        return Spinner("dots", text=f"solving: {describe(self.latest, time.perf_counter() - self.t0, self.time_limit)}")
+        text = describe(self.latest, time.perf_counter() - self.t0, self.time_limit, self.current_step)
+        return Spinner("dots", text=f"solving: {text}")
 
     def __rich__(self):
         return self._render()
@@ -96,6 +104,9 @@ class RichDisplay:
 
     def update(self, point: TracePoint) -> None:
         self.latest = point  # drawn at the next refresh (at most once a second)
+
+    def step(self, seconds: float, text: str) -> None:
+        self.current_step = text
 
     def stop(self) -> None:
         if self.live is not None:

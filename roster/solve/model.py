@@ -119,7 +119,7 @@ SPLIT_SHARE = 0.25
 SEARCH_ABOVE_CANDIDATES = 20_000
 
 
-def _chain_weeks(problem: Problem, rules: list[Rule], limit: float) -> pd.DataFrame | None:
+def _chain_weeks(problem: Problem, rules: list[Rule], limit: float, trace: SolveTrace | None = None) -> pd.DataFrame | None:
     """The period's weeks planned one after another within ``limit`` seconds, each by RENS
     (:mod:`roster.solve.rens`) after the weeks before it: their roster, or None when a week has none."""
     t0 = time.perf_counter()
@@ -127,6 +127,8 @@ def _chain_weeks(problem: Problem, rules: list[Rule], limit: float) -> pd.DataFr
     rows, previous = [], problem.previous
     for w in range(weeks):
         left = limit - (time.perf_counter() - t0)
+        if trace is not None:
+            trace.step(f"planning week {w + 1} of {weeks}")
         wp = week_problem(problem, w, previous)
         wp.config = problem.config.model_copy(update={"solver": problem.config.solver.model_copy(update={"strategy": "rens"})})
         res = solve(wp, rules, time_limit=max(left / (weeks - w), 1.0), polish=False)
@@ -166,8 +168,9 @@ def _solve_chained(problem: Problem, rules: list[Rule], m: ModelContext, limit: 
     Returns (status, objective, bound, seconds)."""
     t0 = time.perf_counter()
     s = problem.config.solver
-    rows = _chain_weeks(problem, rules, CHAIN_SHARE * limit)
+    rows = _chain_weeks(problem, rules, CHAIN_SHARE * limit, trace)
     start = _priced_start(m, rows, limit, trace) if rows is not None else None
+    trace.step("proving a bound from the weeks")
     lp = highs_lp(m.prob, mip=False)  # sets each variable's column index
     x_cols = np.asarray([v.index for v in m.assign["x"]], dtype=np.int64)
     split = split_bound(lp, x_cols, week_blocks(m), time_limit=SPLIT_SHARE * limit, threads=s.threads, seed=s.seed)

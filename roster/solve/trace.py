@@ -35,11 +35,14 @@ class TracePoint:
 
 
 class SolveWatcher(Protocol):
-    """What the solve layer tells a display: the solve began (with its time limit), improved, ended."""
+    """What the solve layer tells a display: the solve began (with its time limit), improved, is at
+    a new step (e.g. "planning week 2 of 4", before a period has any roster), ended."""
 
     def start(self, time_limit: float) -> None: ...
 
     def update(self, point: TracePoint) -> None: ...
+
+    def step(self, seconds: float, text: str) -> None: ...
 
     def stop(self) -> None: ...
 
@@ -67,6 +70,11 @@ class SolveTrace:
     def stop(self) -> None:
         if self.watcher is not None:
             self.watcher.stop()
+
+    def step(self, text: str) -> None:
+        """Tell the watcher what the solve does now (words for a person; not kept in the trace)."""
+        if self.watcher is not None:
+            self.watcher.step(time.perf_counter() - self.t0, text)
 
     def offer(self, objective: float | None = None, bound: float | None = None) -> None:
         """A roster of cost ``objective`` and/or a lower bound ``bound``; kept when either improves."""

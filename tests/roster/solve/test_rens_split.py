@@ -68,6 +68,19 @@ def test_split_bound_is_a_relaxation_of_the_period_and_close_to_its_lp(tmp_path)
     assert res.objective >= bound
 
 
+def test_a_chained_solve_tells_its_watcher_each_week_before_the_first_roster(tmp_path):
+    from test_trace import Recorder
+
+    pp = _problem(tmp_path, 2)
+    p = pp.problem
+    p.config = p.config.model_copy(update={"solver": p.config.solver.model_copy(update={"strategy": "chain"})})
+    seen = Recorder()
+    res = solve(p, pp.rules, time_limit=30, watcher=seen)
+    assert res.strategy == "chain" and res.status in ("optimal", "feasible")
+    assert seen.steps[:2] == ["planning week 1 of 2", "planning week 2 of 2"]
+    assert seen.points and seen.points[0].objective is not None  # the chained roster, priced
+
+
 def test_a_chained_period_plan_reports_the_split_bound_and_passes_check(tmp_path):
     city = write_period_city(tmp_path / "chain", time_limit=40, solver={"strategy": "chain"})
     out = tmp_path / "out"

@@ -20,13 +20,16 @@ from roster.solve.trace import SolveTrace, TracePoint
 
 class Recorder:
     def __init__(self):
-        self.started, self.points, self.stopped = None, [], False
+        self.started, self.points, self.stopped, self.steps = None, [], False, []
 
     def start(self, time_limit):
         self.started = time_limit
 
     def update(self, point):
         self.points.append(point)
+
+    def step(self, seconds, text):
+        self.steps.append(text)
 
     def stop(self):
         self.stopped = True
@@ -98,6 +101,19 @@ def test_plain_display_shows_the_first_roster_at_once_and_then_at_most_every_few
     assert "no roster yet · bound 50" in lines[0]
     assert "roster 120 · bound 50 · gap 58.00 %" in lines[1]
     assert lines[2].endswith("4 s of 300 s · roster 100 · bound 99 · gap 1.00 %")
+
+
+def test_plain_display_says_what_the_solve_does_until_the_first_roster():
+    out = io.StringIO()
+    d = PlainDisplay(out, every=3600)
+    d.start(300)
+    d.step(1.2, "planning week 1 of 4")
+    d.update(TracePoint(20.0, 120.0, None, None))
+    d.step(21.0, "proving a bound from the weeks")  # a roster is shown from now on, not the steps
+    d.stop()
+    lines = out.getvalue().splitlines()
+    assert lines[0].endswith("1 s of 300 s · no roster yet · planning week 1 of 4")
+    assert len(lines) == 2 and "roster 120" in lines[1]
 
 
 def test_describe_before_any_point():
