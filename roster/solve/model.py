@@ -169,7 +169,7 @@ def _solve_chained(problem: Problem, rules: list[Rule], m: ModelContext, limit: 
     t0 = time.perf_counter()
     s = problem.config.solver
     rows = _chain_weeks(problem, rules, CHAIN_SHARE * limit, trace)
-    start = _priced_start(m, rows, limit, trace) if rows is not None else None
+    start = _priced_start(m, rows, max(limit - (time.perf_counter() - t0), 1.0), trace) if rows is not None else None
     trace.step("proving a bound from the weeks")
     lp = highs_lp(m.prob, mip=False)  # sets each variable's column index
     x_cols = np.asarray([v.index for v in m.assign["x"]], dtype=np.int64)
