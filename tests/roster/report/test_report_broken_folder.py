@@ -8,17 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from roster.cli import app
-from roster.io.writers import write_outputs
-from report_plans import synthetic_plan
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def plan_dir(tmp_path) -> Path:
-    out = tmp_path / "plan"
-    write_outputs(out, synthetic_plan())
-    return out
 
 
 def _refused(folder: Path, *needles: str) -> None:

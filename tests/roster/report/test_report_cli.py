@@ -9,18 +9,10 @@ import pytest
 from typer.testing import CliRunner
 
 from cities import ROOT
-from report_plans import REAL_NAMES, frontier_frame, synthetic_plan
+from report_plans import REAL_NAMES, frontier_frame
 from roster.cli import app
-from roster.io.writers import write_outputs
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def plan_dir(tmp_path) -> Path:
-    out = tmp_path / "plan"
-    write_outputs(out, synthetic_plan())
-    return out
 
 
 def report(*args):
